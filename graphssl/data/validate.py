@@ -64,6 +64,15 @@ def validate_graph(data, node_categorical: Sequence[int] = (), edge_categorical:
                 value = int(edge_index[:, position][bad[:, position]][0])
                 graph = _edge_graph_of(data, position)
                 raise InvalidGraphError(f"graph {graph}: edge index {value} out of range for {num_nodes} nodes")
+            batch = getattr(data, "batch", None)
+            if batch is not None and batch.numel() == num_nodes:
+                # In a Batch an index past its own graph lands in the next graph; catch it here.
+                crossing = batch[edge_index[0]] != batch[edge_index[1]]
+                if bool(crossing.any()):
+                    position = int(crossing.nonzero()[0, 0])
+                    graph = _edge_graph_of(data, position)
+                    raise InvalidGraphError(f"graph {graph}: edge {position} joins nodes of different graphs "
+                                            "(an edge index out of range for its graph)")
     _check_features(data, "x", num_nodes, node_categorical, _node_graph_of)
     num_edges = 0 if edge_index is None else edge_index.shape[1]
     _check_features(data, "edge_attr", num_edges, edge_categorical, _edge_graph_of)
