@@ -107,8 +107,11 @@ def _config_changes(saved: dict, current: dict, prefix: str = "") -> list[str]:
 class Pretrainer:
     """Runs one pretraining job (see the module docstring)."""
 
-    def __init__(self, config: PretrainConfig, out_dir: str | Path, *, resume: bool = False, progress: bool = True) -> None:
+    def __init__(self, config: PretrainConfig, out_dir: str | Path, *, resume: bool = False, progress: bool = True,
+                 stop_after: int | None = None) -> None:
         self.config, self.out_dir, self.resume, self.progress = config, Path(out_dir), resume, progress
+        self.stop_after = stop_after
+        self.model: PretrainModel | None = None
 
     def run(self) -> Path:
         ctx = init_distributed(self.config.train.device)
@@ -137,6 +140,7 @@ class Pretrainer:
         fingerprint = dataset_fingerprint(data)
         resolved = replace(config, encoder=config.encoder.with_spec(data.spec))
         model = build_pretrain_model(resolved, data.spec).to(ctx.device)
+        self.model = model
         order = ShardedBatchOrder(len(data), loop.batch_size, loop.seed, ctx.rank, ctx.world_size)
         total_steps = loop.steps if loop.steps is not None else loop.epochs * order.batches_per_epoch
         optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.optimizer.lr,
@@ -146,6 +150,7 @@ class Pretrainer:
         step = 0
         if self.resume:
             step = self._restore(checkpoint_path, ctx, model, optimizer, scaler, fingerprint, to_dict(resolved), total_steps)
+        stop_at = total_steps if self.stop_after is None else min(total_steps, step + self.stop_after)
         if ctx.is_main:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             (self.out_dir / "config.yaml").write_text(yaml.safe_dump(to_dict(resolved), sort_keys=False))
@@ -158,7 +163,7 @@ class Pretrainer:
         window: dict[str, list[float]] = defaultdict(list)
         window_start, window_graphs = time.perf_counter(), 0
         model.train()
-        while step < total_steps:
+        while step < stop_at:
             epoch, offset = divmod(step, order.batches_per_epoch)
             for indices in order.epoch(epoch)[offset:]:
                 batch = Batch.from_data_list([data[i] for i in indices]).to(ctx.device)
@@ -201,9 +206,9 @@ class Pretrainer:
                             handle.write(json.dumps(record) + "\n")
                     window.clear()
                     window_start, window_graphs = time.perf_counter(), 0
-                if step % loop.checkpoint_every == 0 or step == total_steps:
+                if step % loop.checkpoint_every == 0 or step == stop_at:
                     self._save(checkpoint_path, ctx, model, optimizer, scaler, payload_base, step, epoch, total_steps)
-                if step >= total_steps:
+                if step >= stop_at:
                     break
         bar.close()
         if ctx.enabled:
@@ -247,6 +252,11 @@ class Pretrainer:
         path.write_text("".join(line + "\n" for line in kept))
 
 
-def pretrain(config: PretrainConfig, out_dir: str | Path, *, resume: bool = False, progress: bool = True) -> Path:
-    """Run pretraining; returns the path of the final checkpoint."""
-    return Pretrainer(config, out_dir, resume=resume, progress=progress).run()
+def pretrain(config: PretrainConfig, out_dir: str | Path, *, resume: bool = False, progress: bool = True,
+             stop_after: int | None = None) -> Path:
+    """Run pretraining; returns the path of the checkpoint.
+
+    ``stop_after`` ends this invocation after that many steps with a
+    checkpoint, leaving the run resumable (for time-limited or preemptible jobs).
+    """
+    return Pretrainer(config, out_dir, resume=resume, progress=progress, stop_after=stop_after).run()
