@@ -135,8 +135,21 @@ class PretrainConfig:
 
 
 def load_config(path: str | Path) -> PretrainConfig:
-    """Read and validate a pretraining YAML file; errors name the file and the key."""
+    """Read and validate a pretraining YAML file; errors name the file and the key.
+
+    ``data:`` may be a path to a YAML file holding the data section (e.g.
+    ``data: datasets/tu_mutag.yaml``), resolved against the config's folder,
+    then the working directory.
+    """
+    path = Path(path)
     data = load_yaml(path)
+    if isinstance(data.get("data"), str):
+        section = Path(data["data"])
+        candidates = [section] if section.is_absolute() else [path.parent / section, section]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            raise ConfigError(f"{path}: data: file {data['data']!r} not found (looked in {', '.join(str(c) for c in candidates)})")
+        data["data"] = load_yaml(found)
     try:
         return from_dict(PretrainConfig, data)
     except ConfigError as exc:
