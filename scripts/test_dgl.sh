@@ -19,12 +19,16 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 MAIN_VENV="${1:-.venv}"
+if [ ! -x "$MAIN_VENV/bin/python" ]; then
+    echo "test_dgl.sh: no venv at $MAIN_VENV; install the project first (make install) or pass its venv" >&2
+    exit 2
+fi
 MAIN_VENV="$(cd "$MAIN_VENV" && pwd)"
 DGL_VENV="${2:-$(dirname "$MAIN_VENV")/.venv-dgl}"
 DGL_SPEC="${DGL_SPEC:-dgl==1.1.3}"
 
 MAIN_PY="$MAIN_VENV/bin/python"
-if ! "$MAIN_PY" -c "import torch, torch_geometric" 2>/dev/null; then
+if ! "$MAIN_PY" -c "import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ('torch', 'torch_geometric')))" 2>/dev/null; then
     echo "test_dgl.sh: $MAIN_VENV has no working torch + torch_geometric; install the project first (make install)" >&2
     exit 2
 fi
@@ -44,8 +48,8 @@ export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
 # With DGLBACKEND set, DGL does not write ~/.dgl/config.json on first import.
 export DGLBACKEND=pytorch
 
-if "$DGL_PY" -c "import dgl" 2>/dev/null; then
-    echo "test_dgl.sh: reusing $DGL_VENV (dgl $("$DGL_PY" -c "import dgl; print(dgl.__version__)"))"
+if version="$("$DGL_PY" -c "import dgl; print(dgl.__version__)" 2>/dev/null)"; then
+    echo "test_dgl.sh: reusing $DGL_VENV (dgl $version)"
 else
     # --no-deps: dgl's own requirements (numpy, scipy, networkx, requests,
     # tqdm, psutil) already come from MAIN_VENV through the .pth file.
