@@ -151,7 +151,7 @@ def finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask
     model = PredictionModel(copy.deepcopy(encoder), task, cfg.head_hidden, cfg.head_dropout, cfg.freeze_encoder).to(device)
     groups = [{"params": list(model.head.parameters()), "lr": cfg.lr}]
     if not cfg.freeze_encoder:
-        groups.append({"params": list(model.encoder.parameters()), "lr": cfg.encoder_lr or cfg.lr})
+        groups.append({"params": list(model.encoder.parameters()), "lr": cfg.lr if cfg.encoder_lr is None else cfg.encoder_lr})
     optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
     def _step(loss: Tensor) -> None:
@@ -187,11 +187,12 @@ def finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask
             total, count = 0.0, 0
             for batch in make_loader(train_graphs, cfg.batch_size, shuffle=True, seed=cfg.seed * 1_000_003 + epoch):
                 batch = batch.to(device)
+                rows = num_rows(batch, task)
                 optimizer.zero_grad()
-                loss = task.loss(model(batch), task.targets_of(batch, num_rows(batch, task)))
+                loss = task.loss(model(batch), task.targets_of(batch, rows))
                 _step(loss)
-                total, count = total + loss.item() * batch.num_graphs, count + batch.num_graphs
-            return total / count
+                total, count = total + loss.item() * rows, count + rows
+            return total / max(count, 1)
 
         def evaluate(name: str) -> dict[str, float]:
             if parts[name].size == 0:
