@@ -22,6 +22,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	$(MAKE) test-dgl
+
+# DGL interop against a real DGL 1.1.3 in a side venv that borrows torch from $(VENV).
+test-dgl: $(STAMP)
+	scripts/test_dgl.sh $(VENV)
 
 clean:
-	rm -rf $(VENV) runs build *.egg-info
+	rm -rf $(VENV) $(VENV)-dgl .venv-dgl runs build *.egg-info
