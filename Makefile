@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	rm -rf runs/demo
 	$(BIN)/graphssl pretrain examples/configs/demo.yaml --out runs/demo
+	$(BIN)/python examples/probe_pretrained.py runs/demo/checkpoint.pt
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
