@@ -54,6 +54,37 @@ class GraphSpec:
         return bool(self.edge_categorical) or self.edge_continuous > 0
 
 
+class _ColumnScan:
+    """Running dtype, width and per-column maximum of one feature kind over graphs."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.is_int: bool | None = None
+        self.width = 0
+        self.col_max: torch.Tensor | None = None
+
+    def add(self, index: int, value: torch.Tensor | None) -> None:
+        if value is None:
+            return
+        value = value.view(-1, 1) if value.dim() == 1 else value
+        is_int = not torch.is_floating_point(value)
+        if self.is_int is None:
+            self.is_int, self.width = is_int, value.shape[1]
+        elif self.is_int != is_int or self.width != value.shape[1]:
+            raise InvalidGraphError(f"graph {index}: {self.what} have dtype/width {value.dtype}/{value.shape[1]}, unlike earlier graphs")
+        if is_int and value.numel():
+            col_max = value.max(dim=0).values
+            self.col_max = col_max if self.col_max is None else torch.maximum(self.col_max, col_max)
+
+    def categorical(self) -> list[int]:
+        if not self.is_int:
+            return []
+        return [1] * self.width if self.col_max is None else [int(v) + 1 for v in self.col_max.tolist()]
+
+    def continuous(self) -> int:
+        return self.width if self.is_int is False else 0
+
+
 def infer_spec(graphs: Iterable) -> GraphSpec:
     """Infer a :class:`GraphSpec` from graphs: int64 columns are categorical with
     ``max + 1`` categories, float columns continuous.
@@ -62,39 +93,9 @@ def infer_spec(graphs: Iterable) -> GraphSpec:
     a ``spec`` attribute instead: inferred cardinalities only cover the values
     seen.
     """
-    node_max: torch.Tensor | None = None
-    edge_max: torch.Tensor | None = None
-    node_width = edge_width = 0
-    node_int = edge_int = None
+    nodes, edges = _ColumnScan("node features x"), _ColumnScan("edge features")
     for index, data in enumerate(graphs):
-        x, edge_attr = getattr(data, "x", None), getattr(data, "edge_attr", None)
-        if x is not None:
-            x = x.view(-1, 1) if x.dim() == 1 else x
-            is_int = not torch.is_floating_point(x)
-            if node_int is None:
-                node_int, node_width = is_int, x.shape[1]
-            elif node_int != is_int or node_width != x.shape[1]:
-                raise InvalidGraphError(f"graph {index}: node features x have dtype/width {x.dtype}/{x.shape[1]}, unlike earlier graphs")
-            if is_int and x.numel():
-                col_max = x.max(dim=0).values
-                node_max = col_max if node_max is None else torch.maximum(node_max, col_max)
-        if edge_attr is not None:
-            edge_attr = edge_attr.view(-1, 1) if edge_attr.dim() == 1 else edge_attr
-            is_int = not torch.is_floating_point(edge_attr)
-            if edge_int is None:
-                edge_int, edge_width = is_int, edge_attr.shape[1]
-            elif edge_int != is_int or edge_width != edge_attr.shape[1]:
-                raise InvalidGraphError(f"graph {index}: edge features have dtype/width {edge_attr.dtype}/{edge_attr.shape[1]}, unlike earlier graphs")
-            if is_int and edge_attr.numel():
-                col_max = edge_attr.max(dim=0).values
-                edge_max = col_max if edge_max is None else torch.maximum(edge_max, col_max)
-
-    def cards(col_max: torch.Tensor | None, width: int) -> list[int]:
-        return [1] * width if col_max is None else [int(v) + 1 for v in col_max.tolist()]
-
-    return GraphSpec(
-        node_categorical=cards(node_max, node_width) if node_int else [],
-        node_continuous=node_width if node_int is False else 0,
-        edge_categorical=cards(edge_max, edge_width) if edge_int else [],
-        edge_continuous=edge_width if edge_int is False else 0,
-    )
+        nodes.add(index, getattr(data, "x", None))
+        edges.add(index, getattr(data, "edge_attr", None))
+    return GraphSpec(node_categorical=nodes.categorical(), node_continuous=nodes.continuous(),
+                     edge_categorical=edges.categorical(), edge_continuous=edges.continuous())
