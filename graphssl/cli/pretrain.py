@@ -1,0 +1,35 @@
+"""``graphssl pretrain CONFIG.yaml [--out DIR] [--resume]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "pretrain",
+        help="pretrain an encoder from a YAML config",
+        description="Pretrain an encoder with the objectives of a YAML config. Launch with "
+                    "`torchrun --nproc_per_node=K -m graphssl pretrain ...` for distributed data parallel.",
+    )
+    parser.add_argument("config", type=Path, help="pretraining config (YAML)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: runs/<config name>)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from graphssl.train import load_config, pretrain
+
+    config = load_config(args.config)
+    out = args.out or Path("runs") / args.config.stem
+    checkpoint = pretrain(config, out, resume=args.resume, progress=not args.no_progress)
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"checkpoint: {checkpoint}")
+        print(f"metrics:    {out / 'metrics.jsonl'}")
+    return 0

@@ -1,0 +1,65 @@
+"""The command line: version, listings, and one-line errors for user mistakes."""
+
+import subprocess
+import sys
+
+import pytest
+
+import graphssl
+from graphssl.cli import main
+from tests.conftest import REPO, run_cli
+
+
+def test_version_from_the_installed_entry_point():
+    assert run_cli("--version").stdout.strip() == f"graphssl {graphssl.__version__}"
+
+
+def test_objectives_lists_at_least_five_with_docs(capsys):
+    assert main(["objectives"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) >= 5
+    names = {line.split()[0] for line in lines}
+    assert {"attr_mask", "graphmae", "graphcl", "bgrl", "structure"} <= names
+    assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
+
+
+def test_checkpoints_lists_shipped_or_says_none(capsys):
+    assert main(["checkpoints"]) == 0
+    out = capsys.readouterr().out
+    from graphssl.checkpoints import shipped_checkpoints
+    if shipped_checkpoints():
+        assert all(c.name in out for c in shipped_checkpoints())
+    else:
+        assert "no checkpoints shipped" in out
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "config file not found"),
+    ("objectives: [{name: graphmae\n", "invalid YAML"),
+    ("encoder: {hiden_dim: 3}\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n", "encoder.hiden_dim: unknown key (did you mean 'hidden_dim'?)"),
+    ("objectives: [{name: grapmae}]\ntrain: {steps: 1}\ndata: {params: {num_graphs: 10}}\n", "unknown objective 'grapmae' (did you mean 'graphmae'"),
+    ("objectives: [{name: graphmae}]\ntrain: {steps: 1}\ndata: {name: synthtic}\n", "unknown dataset 'synthtic' (did you mean 'synthetic'"),
+])
+def test_user_errors_are_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "config.yaml"
+    if content is not None:
+        path.write_text(content)
+    assert main(["pretrain", str(path), "--out", str(tmp_path / "out")]) == 2
+    stderr = capsys.readouterr().err
+    assert message in stderr
+    assert stderr.startswith("graphssl: error: ") and len(stderr.strip().splitlines()) == 1
+
+
+def test_pretrain_prints_checkpoint_path(tiny_config, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["pretrain", str(tiny_config(train={"steps": 2})), "--out", str(out), "--no-progress"]) == 0
+    assert f"checkpoint: {out / 'checkpoint.pt'}" in capsys.readouterr().out
+    assert (out / "checkpoint.pt").is_file() and (out / "metrics.jsonl").is_file() and (out / "config.yaml").is_file()
+
+
+def test_import_does_not_pull_heavy_optional_dependencies():
+    code = ("import sys, graphssl, graphssl.nn, graphssl.objectives, graphssl.train, graphssl.eval, graphssl.data, graphssl.cli;"
+            "graphssl.cli.build_parser();"
+            "bad = [m for m in ('rdkit', 'OCP', 'dgl', 'ogb', 'matplotlib') if m in sys.modules]; print(bad)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip() == "[]"
