@@ -12,6 +12,8 @@ Each graph is a :class:`~graphssl.chem.data.MolData` with ``y`` float32 [1, T]
 cannot read are left out and listed in ``rejects`` as ``(row, smiles, reason)``
 with the 0-based CSV data row; ``rows[i]`` is the data row of graph ``i`` and
 ``smiles[i]`` its SMILES (e.g. for :func:`graphssl.chem.scaffold_split_smiles`).
+``spec`` declares the full vocabulary of the feature set (not only the values
+seen), for the trainer's encoders.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ import torch
 from torch_geometric.data import InMemoryDataset
 
 from graphssl.chem.data import MolData
+from graphssl.chem.features import feature_dims
 from graphssl.data.cache import cache_dir, cache_key, file_identity
+from graphssl.data.spec import GraphSpec
 from graphssl.errors import InputFileError
+from graphssl.eval.splits import Split
 
 CACHE_FORMAT = 1
 
@@ -102,6 +107,8 @@ class MoleculeCSVDataset(InMemoryDataset):
         self.rows: list[int] = stored["rows"]
         self.smiles: list[str] = stored["smiles"]
         self.rejects: list[tuple[int, str, str]] = [tuple(r) for r in stored["rejects"]]
+        atom_dims, bond_dims = feature_dims(self.options.features)
+        self.spec = GraphSpec(node_categorical=atom_dims, edge_categorical=bond_dims)
 
     def _process(self, n_jobs: int) -> dict[str, Any]:
         from graphssl.chem.featurize import mols_to_graphs
@@ -123,6 +130,14 @@ class MoleculeCSVDataset(InMemoryDataset):
         data, slices = self.collate(data_list)
         return {"data": data.to_dict(), "slices": slices, "rows": rows, "smiles": [smiles[r] for r in rows],
                 "rejects": [list(r) for r in rejects], "format": CACHE_FORMAT}
+
+    def scaffold_split(self, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int | None = None) -> Split:
+        """Scaffold split of this dataset's graphs (Hu et al.); random-scaffold with ``seed`` (needs RDKit)."""
+        from graphssl.chem.scaffolds import random_scaffold_split_smiles, scaffold_split_smiles
+
+        if seed is None:
+            return scaffold_split_smiles(self.smiles, fractions)
+        return random_scaffold_split_smiles(self.smiles, fractions, seed)
 
     @property
     def num_tasks(self) -> int:
