@@ -13,6 +13,7 @@ as row 0 then row 1, contiguously, so each graph's block reshapes to [2, n].
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Sequence
 
 import numpy as np
@@ -42,12 +43,14 @@ class GraphChunk:
 
 def pointer(counts: np.ndarray) -> list[int]:
     """Offsets ``[0, c0, c0+c1, ...]`` as a Python list (fast to index)."""
-    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64).tolist()
+    return list(accumulate(np.asarray(counts).tolist(), initial=0))
 
 
 def pair_blocks(src: np.ndarray, dst: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Lay pairs out so that graph ``i``'s block ``[2*ptr[i]:2*ptr[i+1]]`` reshapes to [2, counts[i]]."""
     counts = np.asarray(counts, dtype=np.int64)
+    if len(counts) == 1:
+        return np.concatenate([src, dst]).astype(np.int64, copy=False)
     total = int(counts.sum())
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     owner = np.repeat(np.arange(len(counts)), counts)
@@ -60,7 +63,7 @@ def pair_blocks(src: np.ndarray, dst: np.ndarray, counts: np.ndarray) -> np.ndar
 
 def add_graph_structure(chunk: GraphChunk, raw: RawBatch, x: np.ndarray, bond_attr: np.ndarray) -> None:
     """Add ``x``, ``edge_index`` and ``edge_attr`` (both directions of each bond, OGB order)."""
-    begin, end = raw.bonds["begin"], raw.bonds["end"]
+    begin, end = raw.bonds[:, 0], raw.bonds[:, 1]
     src = np.empty(2 * len(begin), dtype=np.int64)
     dst = np.empty_like(src)
     src[0::2], src[1::2] = begin, end
@@ -82,8 +85,8 @@ def add_fragments(chunk: GraphChunk, raw: RawBatch, method: str, cut_bonds: Sequ
     atom_ptr, bond_ptr = pointer(raw.num_atoms), pointer(raw.num_bonds)
     ring_count_ptr = pointer(raw.num_rings)
     ring_atom_ptr = pointer(raw.ring_sizes)
-    begin, end = raw.bonds["begin"].tolist(), raw.bonds["end"].tolist()
-    atomic_num, aromatic = raw.atoms["atomic_num"].tolist(), raw.atoms["is_aromatic"].tolist()
+    begin, end = raw.bonds[:, 0].tolist(), raw.bonds[:, 1].tolist()
+    atomic_num, aromatic = raw.atom("atomic_num").tolist(), raw.atom("is_aromatic").tolist()
     ring_atoms = raw.ring_atoms.tolist()
     frag_x: list[list[int]] = []
     members: tuple[list[int], list[int]] = ([], [])

@@ -148,22 +148,47 @@ def _enum_table(enum_name: str, values: tuple, unknown: int) -> np.ndarray:
     return table
 
 
-def encode_column(column: Column, raw: np.ndarray) -> np.ndarray:
-    """Map raw values of one field (RDKit integers) to this column's indices."""
-    raw = np.asarray(raw, dtype=np.int64)
-    if column.kind == "bool":
-        return (raw != 0).astype(np.int64)
+def _column_table(column: Column) -> tuple[int, np.ndarray]:
+    """``(base, table)``: the column index of raw value ``v`` is ``table[clip(v - base, 0, len - 1)]``."""
     unknown = column.unknown_index
     if column.kind == "range":
-        inside = (raw >= column.lo) & (raw <= column.hi)
-        return np.where(inside, raw - column.lo, unknown)
-    table = _enum_table(column.enum, column.values, unknown)
-    return table[np.clip(raw, 0, len(table) - 1)]
+        return column.lo - 1, np.array([unknown, *range(column.hi - column.lo + 1), unknown], dtype=np.int64)
+    if column.kind == "bool":
+        return 0, np.array([0, 1], dtype=np.int64)
+    return 0, _enum_table(column.enum, column.values, unknown)
 
 
-def encode(columns: tuple[Column, ...], fields: dict[str, np.ndarray], length: int) -> np.ndarray:
-    """Stack the encoded columns into an int64 array [length, len(columns)]."""
-    out = np.empty((length, len(columns)), dtype=np.int64)
-    for j, column in enumerate(columns):
-        out[:, j] = encode_column(column, fields[column.field])
-    return out
+class Encoder:
+    """Encodes raw value columns (:mod:`graphssl.chem.raw`) of one kind into categorical indices.
+
+    All columns go through one concatenated lookup table, so encoding is five
+    numpy operations whatever the number of columns.
+    """
+
+    def __init__(self, columns: tuple[Column, ...], field_index: dict[str, int]) -> None:
+        self.columns = columns
+        self.fields = np.array([field_index[c.field] for c in columns], dtype=np.int64)
+        bases, tables = zip(*(_column_table(c) for c in columns))
+        self.base = np.array(bases, dtype=np.int64)
+        self.top = np.array([len(t) - 1 for t in tables], dtype=np.int64)
+        self.start = np.cumsum([0] + [len(t) for t in tables[:-1]]).astype(np.int64)
+        self.table = np.concatenate(tables)
+
+    def __call__(self, raw_values: np.ndarray) -> np.ndarray:
+        """Encode raw rows [n, fields] into int64 [n, len(columns)]."""
+        index = np.minimum(np.maximum(raw_values[:, self.fields] - self.base, 0), self.top) + self.start
+        # Column selection can yield Fortran order; rows must be contiguous to slice per graph.
+        return np.ascontiguousarray(self.table[index])
+
+
+@lru_cache(maxsize=None)
+def encoders(features: str) -> tuple[Encoder, Encoder]:
+    """Atom and bond encoders of a feature set; atom fields include ``degree`` as the last raw column."""
+    from graphssl.chem.raw import ATOM, BOND
+
+    atom_cols, bond_cols = FEATURE_SETS[check_features(features)]
+    return Encoder(atom_cols, {**ATOM, "degree": len(ATOM)}), Encoder(bond_cols, BOND)
+
+
+def needs_degree(features: str) -> bool:
+    return any(c.field == "degree" for c in FEATURE_SETS[check_features(features)][0])

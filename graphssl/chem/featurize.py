@@ -26,11 +26,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+import numpy as np
+
 from graphssl.chem._pickle import decoder
 from graphssl.chem._rdkit import chem, parse_molblock, parse_smiles, ready_mol
 from graphssl.chem.chunk import GraphChunk, add_fragments, add_graph_structure, pointer, to_data_list
 from graphssl.chem.data import MolData
-from graphssl.chem.features import FEATURE_SETS, check_features, encode
+from graphssl.chem.features import check_features, encoders, needs_degree
 from graphssl.chem.fragments import brics_bonds, check_method
 from graphssl.chem.io import MolBlock, read_inputs
 from graphssl.errors import ConfigError, InvalidGraphError
@@ -118,19 +120,17 @@ def featurize_chunk(items: Sequence[tuple[int, Any]], options: FeaturizerOptions
         rows.append(row)
         removed.append(n_removed)
     raw = decoder().decode(mols)
-    atom_cols, bond_cols = FEATURE_SETS[options.features]
-    fields = dict(raw.atoms)
-    if any(c.field == "degree" for c in atom_cols):
-        fields["degree"] = raw.degree()
-    x = encode(atom_cols, fields, len(fields["atomic_num"]))
-    add_graph_structure(chunk, raw, x, encode(bond_cols, raw.bonds, len(raw.bonds["begin"])))
+    atom_encoder, bond_encoder = encoders(options.features)
+    atom_values = raw.atoms
+    if needs_degree(options.features):
+        atom_values = np.concatenate([atom_values, raw.degree()[:, None]], axis=1)
+    add_graph_structure(chunk, raw, atom_encoder(atom_values), bond_encoder(raw.bonds))
     if options.descriptors:
-        import numpy as np
-
         from graphssl.chem.descriptors import atom_descriptors
 
         ptr = pointer(raw.num_atoms)
-        desc = [atom_descriptors(m, raw.atoms["atomic_num"][ptr[i]:ptr[i + 1]]) for i, m in enumerate(mols)]
+        atomic_num = raw.atom("atomic_num")
+        desc = [atom_descriptors(m, atomic_num[ptr[i]:ptr[i + 1]]) for i, m in enumerate(mols)]
         chunk.arrays["x_desc"] = (np.concatenate(desc) if desc else np.zeros((0, 5), np.float32), ptr, "rows")
     if options.fragments is not None:
         cuts = [brics_bonds(m) for m in mols] if options.fragments == "brics" else []

@@ -54,18 +54,39 @@ def check_method(method: Any) -> str | None:
     return method
 
 
-def _root(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
+def _components(num_atoms: int, neighbors: list[list[int]], member: bytearray) -> list[list[int]]:
+    """Connected components (sorted atom lists, by smallest atom) of the atoms with ``member[a]``."""
+    seen = bytearray(num_atoms)
+    groups = []
+    for start in range(num_atoms):
+        if not member[start] or seen[start]:
+            continue
+        seen[start] = 1
+        group, stack = [start], [start]
+        while stack:
+            for b in neighbors[stack.pop()]:
+                if member[b] and not seen[b]:
+                    seen[b] = 1
+                    group.append(b)
+                    stack.append(b)
+        group.sort()
+        groups.append(group)
+    return groups
 
 
-def _groups(parent: list[int], members: Sequence[int]) -> list[list[int]]:
-    groups: dict[int, list[int]] = {}
-    for i in members:
-        groups.setdefault(_root(parent, i), []).append(i)
-    return list(groups.values())
+def _ring_groups(rings: Sequence[Sequence[int]], method: str) -> list[list[int]]:
+    """Rings, or ring systems: rings sharing two or more atoms merged (repeatedly)."""
+    groups = [set(r) for r in rings]
+    if method == "ring_systems":
+        merged = True
+        while merged and len(groups) > 1:
+            merged = False
+            for i in range(len(groups)):
+                for j in range(len(groups) - 1, i, -1):
+                    if len(groups[i] & groups[j]) >= 2:
+                        groups[i] |= groups.pop(j)
+                        merged = True
+    return [sorted(g) for g in groups]
 
 
 def brics_bonds(mol: Any) -> list[int]:
@@ -102,55 +123,38 @@ def decompose(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: S
         and the type of each (:data:`FRAGMENT_TYPES` index).
     """
     neighbors: list[list[int]] = [[] for _ in range(num_atoms)]
-    for u, v in zip(begin, end):
-        neighbors[u].append(v)
-        neighbors[v].append(u)
-    rider = [atomic_num[a] == 1 and len(neighbors[a]) == 1 and atomic_num[neighbors[a][0]] != 1
-             for a in range(num_atoms)]
-    frags: list[list[int]] = []
-    types: list[int] = []
+    cut = set(cut_bonds)
+    for k, (u, v) in enumerate(zip(begin, end)):
+        if not cut or k not in cut:
+            neighbors[u].append(v)
+            neighbors[v].append(u)
     if method == "brics":
-        parent = list(range(num_atoms))
-        cut = set(cut_bonds)
-        for k, (u, v) in enumerate(zip(begin, end)):
-            if k not in cut:
-                parent[_root(parent, u)] = _root(parent, v)
-        frags = _groups(parent, range(num_atoms))
-        types = [BRICS_PIECE] * len(frags)
-    else:
-        in_ring = [False] * num_atoms
-        ring_sets = [set(r) for r in rings]
-        if method == "ring_systems" and len(ring_sets) > 1:
-            parent = list(range(len(ring_sets)))
-            for i in range(len(ring_sets)):
-                for j in range(i + 1, len(ring_sets)):
-                    if len(ring_sets[i] & ring_sets[j]) >= 2:
-                        parent[_root(parent, i)] = _root(parent, j)
-            ring_sets = [set().union(*(ring_sets[i] for i in g)) for g in _groups(parent, range(len(ring_sets)))]
-        for ring in ring_sets:
-            for a in ring:
-                in_ring[a] = True
-            frags.append(list(ring))
-            types.append(RING)
-        parent = list(range(num_atoms))
-        chain_atoms = []
+        frags = _components(num_atoms, neighbors, bytearray(b"\x01" * num_atoms))
+        return frags, [BRICS_PIECE] * len(frags)
+    rider = bytearray(num_atoms)
+    if 1 in atomic_num:
         for a in range(num_atoms):
-            if rider[a] or in_ring[a]:
-                continue
-            if sum(1 for b in neighbors[a] if not rider[b]) >= 3:
+            rider[a] = atomic_num[a] == 1 and len(neighbors[a]) == 1 and atomic_num[neighbors[a][0]] != 1
+    frags = _ring_groups(rings, method)
+    types = [RING] * len(frags)
+    free = bytearray(b"\x01") * num_atoms
+    for group in frags:
+        for a in group:
+            free[a] = 0
+    chain = bytearray(num_atoms)
+    has_riders = any(rider)
+    for a in range(num_atoms):
+        if free[a] and not rider[a]:
+            heavy = len(neighbors[a]) - sum(rider[b] for b in neighbors[a]) if has_riders else len(neighbors[a])
+            if heavy >= 3:
                 frags.append([a])
                 types.append(JUNCTION)
             else:
-                chain_atoms.append(a)
-        is_chain = [False] * num_atoms
-        for a in chain_atoms:
-            is_chain[a] = True
-        for u, v in zip(begin, end):
-            if is_chain[u] and is_chain[v]:
-                parent[_root(parent, u)] = _root(parent, v)
-        for group in _groups(parent, chain_atoms):
-            frags.append(group)
-            types.append(CHAIN)
+                chain[a] = 1
+    for group in _components(num_atoms, neighbors, chain):
+        frags.append(group)
+        types.append(CHAIN)
+    if has_riders:
         owner: list[list[int]] = [[] for _ in range(num_atoms)]
         for f, atoms in enumerate(frags):
             for a in atoms:
@@ -159,8 +163,9 @@ def decompose(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: S
             if rider[a]:
                 for f in owner[neighbors[a][0]]:
                     frags[f].append(a)
-    order = sorted(range(len(frags)), key=lambda f: (min(frags[f]), types[f]))
-    return [sorted(frags[f]) for f in order], [types[f] for f in order]
+        frags = [sorted(f) for f in frags]
+    order = sorted(range(len(frags)), key=lambda f: (frags[f][0], types[f]))
+    return [frags[f] for f in order], [types[f] for f in order]
 
 
 def hierarchy(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: Sequence[Sequence[int]],
@@ -182,28 +187,20 @@ def hierarchy(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: S
             owner[a].append(f)
         member_atom.extend(atoms)
         member_frag.extend([f] * len(atoms))
-    kinds: dict[tuple[int, int], int] = {}
-    for a in range(num_atoms):
-        fs = owner[a]
-        for i in range(len(fs)):
-            for j in range(i + 1, len(fs)):
-                kinds[(fs[i], fs[j])] = SHARED_ATOMS
-    for u, v in zip(begin, end):
-        for f in owner[u]:
-            for g in owner[v]:
-                if f != g:
-                    kinds.setdefault((min(f, g), max(f, g)), JOINED_BY_BOND)
-    pairs = sorted(list(kinds) + [(g, f) for f, g in kinds])
+    shared = {(fs[i], fs[j]) for fs in owner if len(fs) > 1 for i in range(len(fs)) for j in range(i + 1, len(fs))}
+    bonded = {(f, g) if f < g else (g, f) for u, v in zip(begin, end) for f in owner[u] for g in owner[v] if f != g}
+    edges = sorted([(f, g, SHARED_ATOMS) for f, g in shared] + [(g, f, SHARED_ATOMS) for f, g in shared]
+                   + [(f, g, JOINED_BY_BOND) for f, g in bonded - shared]
+                   + [(g, f, JOINED_BY_BOND) for f, g in bonded - shared])
     frag_rings = [0] * len(frags)
-    frag_sets = [set(atoms) for atoms in frags]
     for ring in rings:
         for f in owner[ring[0]]:
-            if frag_sets[f].issuperset(ring):
+            if all(f in owner[a] for a in ring):
                 frag_rings[f] += 1
+    has_h = 1 in atomic_num
     frag_x = []
     for f, atoms in enumerate(frags):
-        heavy = sum(1 for a in atoms if atomic_num[a] != 1) or len(atoms)
-        aromatic = int(any(is_aromatic[a] for a in atoms))
+        heavy = (sum(1 for a in atoms if atomic_num[a] != 1) or len(atoms)) if has_h else len(atoms)
+        aromatic = int(any(is_aromatic[a] for a in atoms)) if frag_rings[f] else 0
         frag_x.append([types[f], min(heavy, MAX_SIZE), min(frag_rings[f], MAX_RINGS), aromatic])
-    return (frag_x, member_atom, member_frag, [p[0] for p in pairs], [p[1] for p in pairs],
-            [kinds[(min(p), max(p))] for p in pairs])
+    return (frag_x, member_atom, member_frag, [e[0] for e in edges], [e[1] for e in edges], [e[2] for e in edges])

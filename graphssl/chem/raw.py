@@ -6,12 +6,14 @@ vectorized pickle decoder of :mod:`graphssl.chem._pickle` (the fast path). The
 encoders in :mod:`graphssl.chem.features` only ever see a ``RawBatch``, so both
 paths give identical features by construction of the fields below.
 
-Fields (all int64; ``begin``/``end`` and ring atoms are indices local to their
+Columns (int64; ``begin``/``end`` and ring atoms are indices local to their
 molecule; enums are RDKit's integer values):
 
-- atoms [A]: atomic_num, chiral_tag, formal_charge, num_hs (``GetTotalNumHs``),
-  num_radicals, hybridization, is_aromatic, in_ring, isotope;
-- bonds [B]: begin, end, bond_type, stereo, conjugated, bond_dir;
+- ``atoms`` [A, 9]: :data:`ATOM_FIELDS` = atomic_num, chiral_tag,
+  formal_charge, num_hs (``GetTotalNumHs``), num_radicals, hybridization,
+  is_aromatic, in_ring, isotope;
+- ``bonds`` [B, 6]: :data:`BOND_FIELDS` = begin, end, bond_type, stereo,
+  conjugated, bond_dir;
 - rings: ``num_rings`` [M], ``ring_sizes`` [R], ``ring_atoms`` [sum of sizes],
   the rings RDKit perceived (symmetrized SSSR after sanitization).
 """
@@ -26,6 +28,8 @@ import numpy as np
 ATOM_FIELDS = ("atomic_num", "chiral_tag", "formal_charge", "num_hs", "num_radicals", "hybridization",
                "is_aromatic", "in_ring", "isotope")
 BOND_FIELDS = ("begin", "end", "bond_type", "stereo", "conjugated", "bond_dir")
+ATOM = {name: i for i, name in enumerate(ATOM_FIELDS)}
+BOND = {name: i for i, name in enumerate(BOND_FIELDS)}
 
 
 @dataclass
@@ -34,8 +38,8 @@ class RawBatch:
 
     num_atoms: np.ndarray
     num_bonds: np.ndarray
-    atoms: dict[str, np.ndarray]
-    bonds: dict[str, np.ndarray]
+    atoms: np.ndarray
+    bonds: np.ndarray
     num_rings: np.ndarray
     ring_sizes: np.ndarray
     ring_atoms: np.ndarray
@@ -43,51 +47,46 @@ class RawBatch:
     def __len__(self) -> int:
         return len(self.num_atoms)
 
+    def atom(self, field: str) -> np.ndarray:
+        return self.atoms[:, ATOM[field]]
+
+    def bond(self, field: str) -> np.ndarray:
+        return self.bonds[:, BOND[field]]
+
     def degree(self) -> np.ndarray:
         """Total degree of every atom (``GetTotalDegree``): bonded neighbours plus hydrogens, [A]."""
-        atom_ptr = np.concatenate([[0], np.cumsum(self.num_atoms)])
-        offset = np.repeat(atom_ptr[:-1], self.num_bonds)
-        ends = np.concatenate([self.bonds["begin"] + offset, self.bonds["end"] + offset])
-        return np.bincount(ends, minlength=int(atom_ptr[-1])) + self.atoms["num_hs"]
-
-
-def _ints(values: Sequence[Any]) -> np.ndarray:
-    return np.fromiter(values, dtype=np.int64, count=len(values))
+        ends = self.bonds[:, :2]
+        if len(self) > 1:
+            offset = np.repeat(np.cumsum(self.num_atoms) - self.num_atoms, self.num_bonds)
+            ends = ends + offset[:, None]
+        return np.bincount(ends.ravel(), minlength=len(self.atoms)) + self.atoms[:, ATOM["num_hs"]]
 
 
 def raw_from_mol(mol: Any) -> RawBatch:
     """Raw values of one sanitized molecule through the RDKit API (the reference path)."""
     atoms = [mol.GetAtomWithIdx(i) for i in range(mol.GetNumAtoms())]
     bonds = [mol.GetBondWithIdx(j) for j in range(mol.GetNumBonds())]
-    atom_fields = {
-        "atomic_num": _ints([a.GetAtomicNum() for a in atoms]),
-        "chiral_tag": _ints([int(a.GetChiralTag()) for a in atoms]),
-        "formal_charge": _ints([a.GetFormalCharge() for a in atoms]),
-        "num_hs": _ints([a.GetTotalNumHs() for a in atoms]),
-        "num_radicals": _ints([a.GetNumRadicalElectrons() for a in atoms]),
-        "hybridization": _ints([int(a.GetHybridization()) for a in atoms]),
-        "is_aromatic": _ints([a.GetIsAromatic() for a in atoms]),
-        "in_ring": _ints([a.IsInRing() for a in atoms]),
-        "isotope": _ints([a.GetIsotope() for a in atoms]),
-    }
-    bond_fields = {
-        "begin": _ints([b.GetBeginAtomIdx() for b in bonds]),
-        "end": _ints([b.GetEndAtomIdx() for b in bonds]),
-        "bond_type": _ints([int(b.GetBondType()) for b in bonds]),
-        "stereo": _ints([int(b.GetStereo()) for b in bonds]),
-        "conjugated": _ints([b.GetIsConjugated() for b in bonds]),
-        "bond_dir": _ints([int(b.GetBondDir()) for b in bonds]),
-    }
+    atom_rows = [(a.GetAtomicNum(), int(a.GetChiralTag()), a.GetFormalCharge(), a.GetTotalNumHs(),
+                  a.GetNumRadicalElectrons(), int(a.GetHybridization()), a.GetIsAromatic(), a.IsInRing(),
+                  a.GetIsotope()) for a in atoms]
+    bond_rows = [(b.GetBeginAtomIdx(), b.GetEndAtomIdx(), int(b.GetBondType()), int(b.GetStereo()),
+                  b.GetIsConjugated(), int(b.GetBondDir())) for b in bonds]
     rings = mol.GetRingInfo().AtomRings()
     return RawBatch(
         num_atoms=np.array([len(atoms)], dtype=np.int64),
         num_bonds=np.array([len(bonds)], dtype=np.int64),
-        atoms=atom_fields,
-        bonds=bond_fields,
+        atoms=np.array(atom_rows, dtype=np.int64).reshape(len(atoms), len(ATOM_FIELDS)),
+        bonds=np.array(bond_rows, dtype=np.int64).reshape(len(bonds), len(BOND_FIELDS)),
         num_rings=np.array([len(rings)], dtype=np.int64),
-        ring_sizes=_ints([len(r) for r in rings]),
+        ring_sizes=np.array([len(r) for r in rings], dtype=np.int64),
         ring_atoms=np.array([i for r in rings for i in r], dtype=np.int64),
     )
+
+
+def empty_batch() -> RawBatch:
+    none = np.zeros(0, dtype=np.int64)
+    return RawBatch(none, none, np.zeros((0, len(ATOM_FIELDS)), np.int64), np.zeros((0, len(BOND_FIELDS)), np.int64),
+                    none, none, none)
 
 
 def concat(batches: Sequence[RawBatch]) -> RawBatch:
@@ -95,19 +94,6 @@ def concat(batches: Sequence[RawBatch]) -> RawBatch:
     if len(batches) == 1:
         return batches[0]
     if not batches:
-        empty = np.zeros(0, dtype=np.int64)
-        return RawBatch(empty, empty, {f: empty for f in ATOM_FIELDS}, {f: empty for f in BOND_FIELDS},
-                        empty, empty, empty)
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(b, name) for b in batches])
-
-    return RawBatch(
-        num_atoms=cat("num_atoms"),
-        num_bonds=cat("num_bonds"),
-        atoms={f: np.concatenate([b.atoms[f] for b in batches]) for f in ATOM_FIELDS},
-        bonds={f: np.concatenate([b.bonds[f] for b in batches]) for f in BOND_FIELDS},
-        num_rings=cat("num_rings"),
-        ring_sizes=cat("ring_sizes"),
-        ring_atoms=cat("ring_atoms"),
-    )
+        return empty_batch()
+    return RawBatch(*(np.concatenate([getattr(b, name) for b in batches])
+                      for name in ("num_atoms", "num_bonds", "atoms", "bonds", "num_rings", "ring_sizes", "ring_atoms")))
