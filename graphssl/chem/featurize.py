@@ -174,6 +174,9 @@ def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs
     if n_jobs == 1 or len(chunks) <= 1:
         yield from map(work, chunks)
         return
+    # Self-checks run once here, so forked workers inherit their results.
+    decoder()
+    parse_smiles("C")
     with multiprocessing.get_context(_start_method()).Pool(min(n_jobs, len(chunks))) as pool:
         yield from pool.imap(work, chunks)
 
