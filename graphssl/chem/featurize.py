@@ -18,6 +18,8 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import multiprocessing
 import os
@@ -181,6 +183,24 @@ def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs
         yield from pool.imap(work, chunks)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small graph objects are built.
+
+    Each graph holds a few GC-tracked containers, so building 10^4 of them
+    triggers full collections that rescan every object of torch and RDKit
+    (about 0.15 s each here). Graphs hold no reference cycles, so nothing
+    accumulates while paused; the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, on_error: str = "reject", *,
                    smiles_column: str = "smiles", chunk_size: int | None = None,
                    features: str = "ogb", **options: Any) -> tuple[list[MolData | None], list[tuple[int, Any, str]]]:
@@ -219,7 +239,13 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
         chunk_size = max(16, min(CHUNK_SIZE, math.ceil(len(items) / (4 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
     graphs: list[MolData | None] = []
     rejects: list[tuple[int, Any, str]] = []
-    for chunk in _run(_chunks(items, chunk_size), opts, n_jobs):
+    with _gc_paused():
+        _collect(_run(_chunks(items, chunk_size), opts, n_jobs), on_error, graphs, rejects)
+    return graphs, rejects
+
+
+def _collect(chunks: Iterable[GraphChunk], on_error: str, graphs: list, rejects: list) -> None:
+    for chunk in chunks:
         if chunk.rejects and on_error == "raise":
             row, _, reason = chunk.rejects[0]
             raise InvalidGraphError(f"input row {row}: {reason}")
@@ -232,4 +258,3 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
             graphs.extend(None if row in failed else next(made) for row in range(start, start + count))
         else:
             graphs.extend(to_data_list(chunk))
-    return graphs, rejects
