@@ -32,7 +32,7 @@ import numpy as np
 
 from graphssl.chem._pickle import decoder
 from graphssl.chem._rdkit import chem, parse_molblock, parse_smiles, ready_mol
-from graphssl.chem.chunk import GraphChunk, add_fragments, add_graph_structure, pointer, to_data_list
+from graphssl.chem.chunk import ROWS, GraphChunk, add_fragments, add_graph_structure, pointer, to_data_list
 from graphssl.chem.data import MolData
 from graphssl.chem.features import check_features, encoders, needs_degree
 from graphssl.chem.fragments import brics_bonds, check_method
@@ -115,8 +115,9 @@ def featurize_chunk(items: Sequence[tuple[int, Any]], options: FeaturizerOptions
     for row, item in items:
         try:
             mol, n_removed = prepare(item, options)
-        except InvalidGraphError as exc:
-            chunk.rejects.append((row, item.name if isinstance(item, MolBlock) else item, str(exc)))
+        except (ValueError, RuntimeError) as exc:  # InvalidGraphError, or RDKit failing on a Mol input
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            chunk.rejects.append((row, item.name if isinstance(item, MolBlock) else item, reason))
             continue
         mols.append(mol)
         rows.append(row)
@@ -133,7 +134,7 @@ def featurize_chunk(items: Sequence[tuple[int, Any]], options: FeaturizerOptions
         ptr = pointer(raw.num_atoms)
         atomic_num = raw.atom("atomic_num")
         desc = [atom_descriptors(m, atomic_num[ptr[i]:ptr[i + 1]]) for i, m in enumerate(mols)]
-        chunk.arrays["x_desc"] = (np.concatenate(desc) if desc else np.zeros((0, 5), np.float32), ptr, "rows")
+        chunk.arrays["x_desc"] = (np.concatenate(desc) if desc else np.zeros((0, 5), np.float32), ptr, ROWS)
     if options.fragments is not None:
         cuts = [brics_bonds(m) for m in mols] if options.fragments == "brics" else []
         add_fragments(chunk, raw, options.fragments, cuts)
