@@ -26,7 +26,7 @@ def _assert_same_as_ogb(graph, smiles: str) -> None:
 def test_ogb_identical_on_moses():
     from graphssl.chem import mols_to_graphs
 
-    smiles = moses_smiles(2000)
+    smiles = moses_smiles(3000)
     graphs, rejects = mols_to_graphs(smiles)
     assert rejects == [] and len(graphs) == len(smiles)
     for graph, text in zip(graphs, smiles):

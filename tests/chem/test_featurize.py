@@ -111,6 +111,18 @@ def test_on_error_raise_names_first_bad_row():
         mols_to_graphs(["CCO"], on_error="skip")
 
 
+def test_raise_with_workers_and_mixed_generator_input():
+    from rdkit import Chem
+
+    from graphssl.chem import mols_to_graphs
+
+    inputs = (x for x in [Chem.MolFromSmiles("CCO"), "CN", *moses_smiles(60), "C1CC", "CC("])
+    with pytest.raises(InvalidGraphError, match=r"input row 62: invalid SMILES 'C1CC'"):
+        mols_to_graphs(inputs, n_jobs=2, on_error="raise", chunk_size=16)
+    graphs, rejects = mols_to_graphs([Chem.MolFromSmiles("CCO"), "CN"], n_jobs=2, chunk_size=1)
+    assert [g.num_nodes for g in graphs] == [3, 2] and not rejects
+
+
 def test_two_workers_match_one_process():
     from graphssl.chem import mols_to_graphs
 
