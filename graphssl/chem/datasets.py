@@ -111,25 +111,22 @@ class MoleculeCSVDataset(InMemoryDataset):
         self.spec = GraphSpec(node_categorical=atom_dims, edge_categorical=bond_dims)
 
     def _process(self, n_jobs: int) -> dict[str, Any]:
-        from graphssl.chem.featurize import mols_to_graphs
+        from graphssl.chem.chunk import collate_chunks
+        from graphssl.chem.featurize import iter_chunks
         from graphssl.chem.io import read_csv_table
 
         smiles, labels = read_csv_table(self.path, self.smiles_column, self.target_columns, self.limit)
-        opts = self.options
-        graphs, rejects = mols_to_graphs(smiles, n_jobs=n_jobs, on_error="none", features=opts.features,
-                                         explicit_hs=opts.explicit_hs, salts=opts.salts,
-                                         fragments=opts.fragments or False, descriptors=opts.descriptors)
-        rows = [row for row, graph in enumerate(graphs) if graph is not None]
+        chunks = list(iter_chunks(smiles, self.options, n_jobs))
+        rows = [row for chunk in chunks for row in chunk.rows]
+        rejects = [list(r) for chunk in chunks for r in chunk.rejects]
         if not rows:
             raise InputFileError(f"{self.path}: no molecule could be read ({len(rejects)} rejected)")
-        data_list = [graphs[row] for row in rows]
+        data, slices = collate_chunks(chunks)
         if labels is not None:
-            label_tensor = torch.from_numpy(labels)
-            for row, graph in zip(rows, data_list):
-                graph.y = label_tensor[row : row + 1].clone()
-        data, slices = self.collate(data_list)
+            data.y = torch.from_numpy(labels[rows])
+            slices["y"] = torch.arange(len(rows) + 1)
         return {"data": data.to_dict(), "slices": slices, "rows": rows, "smiles": [smiles[r] for r in rows],
-                "rejects": [list(r) for r in rejects], "format": CACHE_FORMAT}
+                "rejects": rejects, "format": CACHE_FORMAT}
 
     def scaffold_split(self, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int | None = None) -> Split:
         """Scaffold split of this dataset's graphs (Hu et al.); random-scaffold with ``seed`` (needs RDKit)."""

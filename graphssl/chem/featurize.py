@@ -172,6 +172,17 @@ def _chunks(inputs: Sequence[Any], size: int) -> list[list[tuple[int, Any]]]:
     return [list(zip(range(s, min(s + size, len(inputs))), inputs[s : s + size])) for s in range(0, len(inputs), size)]
 
 
+def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 1,
+                chunk_size: int | None = None) -> Iterator[GraphChunk]:
+    """Featurized :class:`~graphssl.chem.chunk.GraphChunk` s of ``items``, in order (rows = indices into ``items``)."""
+    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
+    if n_jobs < 1:
+        raise ConfigError(f"n_jobs must be a positive number of processes or -1, got {n_jobs}")
+    if chunk_size is None:
+        chunk_size = max(16, min(CHUNK_SIZE, math.ceil(len(items) / (4 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
+    return _run(_chunks(items, chunk_size), options, n_jobs)
+
+
 def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs: int) -> Iterator[GraphChunk]:
     work = partial(featurize_chunk, options=options)
     if n_jobs == 1 or len(chunks) <= 1:
@@ -232,16 +243,11 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
         raise ConfigError(f"on_error must be one of {list(ON_ERROR)}, got {on_error!r}")
     if isinstance(inputs, (os.PathLike, str)):
         inputs = read_inputs(Path(inputs), smiles_column=smiles_column)
-    items = list(inputs)
-    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
-    if n_jobs < 1:
-        raise ConfigError(f"n_jobs must be a positive number of processes or -1, got {n_jobs}")
-    if chunk_size is None:
-        chunk_size = max(16, min(CHUNK_SIZE, math.ceil(len(items) / (4 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
+    chunks = iter_chunks(list(inputs), opts, n_jobs, chunk_size)
     graphs: list[MolData | None] = []
     rejects: list[tuple[int, Any, str]] = []
-    with _gc_paused():
-        _collect(_run(_chunks(items, chunk_size), opts, n_jobs), on_error, graphs, rejects)
+    with _gc_paused(), contextlib.closing(chunks):
+        _collect(chunks, on_error, graphs, rejects)
     return graphs, rejects
 
 

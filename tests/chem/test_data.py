@@ -89,3 +89,23 @@ def test_in_memory_collate_round_trip(graphs):
     for i, graph in enumerate(graphs):
         for key in ("atom2frag", "frag_edge_index", "frag_batch", "edge_index"):
             assert torch.equal(stored[i][key], graph[key]), key
+
+
+@pytest.mark.parametrize("options", [{"fragments": "rings", "salts": "largest"}, {"features": "hu", "descriptors": True}])
+def test_collate_chunks_equals_pyg_collate(options):
+    from torch_geometric.data import InMemoryDataset
+
+    from graphssl.chem.chunk import collate_chunks, to_data_list
+    from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
+
+    inputs = MIXED + ["C1CC", "CC(=O)[O-].[Na+]"] + MIXED
+    chunks = list(iter_chunks(inputs, FeaturizerOptions.create(**options), chunk_size=4))
+    data, slices = collate_chunks(chunks)
+    ref_data, ref_slices = InMemoryDataset.collate([g for c in chunks for g in to_data_list(c)])
+    assert type(data) is type(ref_data) and set(slices) == set(ref_slices)
+    for key, value in ref_data.to_dict().items():
+        if isinstance(value, torch.Tensor):
+            assert torch.equal(data[key], value), key
+            assert torch.equal(slices[key], ref_slices[key]), key
+        else:
+            assert data[key] == value and torch.equal(slices[key], ref_slices[key]), key
