@@ -4,9 +4,9 @@ Decompositions (``method``), in the spirit of MAGNet (Hetzel et al., "MAGNet:
 Motif-Agnostic Generation of Molecules from Shapes", 2023) and FragNet, as
 used for fragment-level targets in GraSPNet (Wu et al., arXiv 2602.20344):
 
-- ``"ring_systems"``: rings (RDKit's symmetrized SSSR) sharing two or more
-  atoms (fused or bridged) merge into one ring-system fragment; spiro rings
-  stay separate and share their spiro atom;
+- ``"ring_systems"``: a ring (RDKit's symmetrized SSSR) sharing two or more
+  atoms with a ring system (fused or bridged) joins it, until no more join;
+  spiro rings stay separate and share their spiro atom;
 - ``"rings"``: every ring is its own fragment; fused rings share atoms;
 - both then add, among atoms in no ring, **junctions** (one fragment per atom
   with three or more heavy neighbours) and **chains** (connected runs of the
@@ -75,17 +75,21 @@ def _components(num_atoms: int, neighbors: list[list[int]], member: bytearray) -
 
 
 def _ring_groups(rings: Sequence[Sequence[int]], method: str) -> list[list[int]]:
-    """Rings, or ring systems: rings sharing two or more atoms merged (repeatedly)."""
+    """Rings, or ring systems: a ring sharing two or more atoms with a system joins it, until stable."""
     groups = [set(r) for r in rings]
-    if method == "ring_systems":
-        merged = True
-        while merged and len(groups) > 1:
-            merged = False
-            for i in range(len(groups)):
-                for j in range(len(groups) - 1, i, -1):
-                    if len(groups[i] & groups[j]) >= 2:
-                        groups[i] |= groups.pop(j)
-                        merged = True
+    changed = method == "ring_systems"
+    while changed:
+        changed = False
+        systems: list[set[int]] = []
+        for ring in groups:
+            for system in systems:
+                if len(system & ring) >= 2:
+                    system |= ring
+                    changed = True
+                    break
+            else:
+                systems.append(ring)
+        groups = systems
     return [sorted(g) for g in groups]
 
 

@@ -147,3 +147,13 @@ def test_brics_work_is_bounded_on_a_large_sugar():
     assert graph.num_nodes > 600 and graph.num_fragments > 100
     assert elapsed < 5.0, f"BRICS fragmentation took {elapsed:.1f} s"
     _check_invariants(graph, "brics")
+
+
+def test_ring_system_merging_is_repeated_until_stable():
+    from graphssl.chem.fragments import _ring_groups
+
+    # a spiro pair {0..4}, {4..8} joined later by a ring sharing two atoms with each
+    rings = [[0, 1, 2, 3, 4], [4, 5, 6, 7, 8], [2, 3, 9, 6, 7]]
+    assert _ring_groups(rings, "ring_systems") == [list(range(10))]
+    assert _ring_groups(rings[:2], "ring_systems") == [[0, 1, 2, 3, 4], [4, 5, 6, 7, 8]]
+    assert len(_ring_groups(rings, "rings")) == 3
