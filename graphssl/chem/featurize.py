@@ -42,6 +42,7 @@ from graphssl.errors import ConfigError, InvalidGraphError
 SALT_MODES = ("keep", "largest")
 ON_ERROR = ("reject", "none", "raise")
 CHUNK_SIZE = 512
+AHEAD = 2  # chunks queued per worker process before this process takes one itself
 
 
 @dataclass(frozen=True)
@@ -179,11 +180,19 @@ def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 
     if n_jobs < 1:
         raise ConfigError(f"n_jobs must be a positive number of processes or -1, got {n_jobs}")
     if chunk_size is None:
-        chunk_size = max(16, min(CHUNK_SIZE, math.ceil(len(items) / (4 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
+        # With workers, about 16 chunks per process keep the last ones short.
+        chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(items) / (16 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
     return _run(_chunks(items, chunk_size), options, n_jobs)
 
 
 def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs: int) -> Iterator[GraphChunk]:
+    """Featurized chunks in order; with ``n_jobs > 1`` this process works as one of the ``n_jobs``.
+
+    ``n_jobs - 1`` worker processes take chunks while at most ``AHEAD`` per
+    worker are queued; otherwise this process featurizes the next chunk itself.
+    Working here instead of only collecting saves a process competing for the
+    cores, and the pickling of that share.
+    """
     work = partial(featurize_chunk, options=options)
     if n_jobs == 1 or len(chunks) <= 1:
         yield from map(work, chunks)
@@ -191,8 +200,21 @@ def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs
     # Self-checks run once here, so forked workers inherit their results.
     decoder()
     parse_smiles("C")
-    with multiprocessing.get_context(_start_method()).Pool(min(n_jobs, len(chunks))) as pool:
-        yield from pool.imap(work, chunks)
+    workers = min(n_jobs - 1, len(chunks) - 1)
+    with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
+        queued: dict[int, Any] = {}
+        done: dict[int, GraphChunk] = {}
+        first = 0
+        for index, chunk in enumerate(chunks):
+            if len(queued) < AHEAD * workers:
+                queued[index] = pool.apply_async(work, (chunk,))
+            else:
+                done[index] = work(chunk)
+            while first in done or (first in queued and queued[first].ready()):
+                yield done.pop(first) if first in done else queued.pop(first).get()
+                first += 1
+        for index in range(first, len(chunks)):
+            yield done.pop(index) if index in done else queued.pop(index).get()
 
 
 @contextlib.contextmanager
