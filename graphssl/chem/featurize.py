@@ -244,7 +244,7 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
         inputs: SMILES strings and/or RDKit ``Mol`` objects, or a path to a
             ``.csv``/``.csv.gz`` (column ``smiles_column``), ``.smi`` or
             ``.sdf``/``.sdf.gz`` file.
-        n_jobs: worker processes (default 1 = this process; -1 = all cores).
+        n_jobs: processes featurizing, this one included (default 1; -1 = one per core).
         on_error: ``"reject"`` (default): failed inputs are left out of the
             graph list and reported in ``rejects``; ``"none"``: the graph list
             keeps one entry per input, ``None`` where it failed; ``"raise"``:
