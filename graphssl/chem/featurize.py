@@ -26,7 +26,8 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from queue import Empty
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -42,7 +43,6 @@ from graphssl.errors import ConfigError, InvalidGraphError
 SALT_MODES = ("keep", "largest")
 ON_ERROR = ("reject", "none", "raise")
 CHUNK_SIZE = 512
-AHEAD = 2  # chunks queued per worker process before this process takes one itself
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,6 @@ def mol_to_graph(smiles_or_mol: Any, features: str = "ogb", **options: Any) -> M
     return to_data_list(chunk)[0]
 
 
-def _start_method() -> str:
-    # fork starts workers in milliseconds; spawn re-imports torch and RDKit (seconds).
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-
-
 def _chunks(inputs: Sequence[Any], size: int) -> list[list[tuple[int, Any]]]:
     return [list(zip(range(s, min(s + size, len(inputs))), inputs[s : s + size])) for s in range(0, len(inputs), size)]
 
@@ -182,39 +177,83 @@ def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 
     if chunk_size is None:
         # With workers, about 16 chunks per process keep the last ones short.
         chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(items) / (16 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
-    return _run(_chunks(items, chunk_size), options, n_jobs)
-
-
-def _run(chunks: list[list[tuple[int, Any]]], options: FeaturizerOptions, n_jobs: int) -> Iterator[GraphChunk]:
-    """Featurized chunks in order; with ``n_jobs > 1`` this process works as one of the ``n_jobs``.
-
-    ``n_jobs - 1`` worker processes take chunks while at most ``AHEAD`` per
-    worker are queued; otherwise this process featurizes the next chunk itself.
-    Working here instead of only collecting saves a process competing for the
-    cores, and the pickling of that share.
-    """
+    chunks = _chunks(items, chunk_size)
     work = partial(featurize_chunk, options=options)
     if n_jobs == 1 or len(chunks) <= 1:
-        yield from map(work, chunks)
-        return
-    # Self-checks run once here, so forked workers inherit their results.
+        return (work(chunk) for chunk in chunks)
+    # Self-checks run once here, so workers inherit (fork) or need not repeat them.
     decoder()
     parse_smiles("C")
-    workers = min(n_jobs - 1, len(chunks) - 1)
-    with multiprocessing.get_context(_start_method()).Pool(workers) as pool:
-        queued: dict[int, Any] = {}
-        done: dict[int, GraphChunk] = {}
-        first = 0
-        for index, chunk in enumerate(chunks):
-            if len(queued) < AHEAD * workers:
-                queued[index] = pool.apply_async(work, (chunk,))
-            else:
-                done[index] = work(chunk)
-            while first in done or (first in queued and queued[first].ready()):
-                yield done.pop(first) if first in done else queued.pop(first).get()
-                first += 1
-        for index in range(first, len(chunks)):
-            yield done.pop(index) if index in done else queued.pop(index).get()
+    if "fork" in multiprocessing.get_all_start_methods():
+        return _run_forked(chunks, work, min(n_jobs, len(chunks)))
+    return _run_spawned(chunks, work, min(n_jobs, len(chunks)))
+
+
+def _run_forked(chunks: list, work: Callable[[Any], GraphChunk], n_jobs: int) -> Iterator[GraphChunk]:
+    """This process and ``n_jobs - 1`` forked workers each take the next chunk index when free.
+
+    Forked workers already hold the inputs, so only results travel (a pipe);
+    the shared counter balances the load to the last chunk, and this process
+    also cuts the results into graphs between its own chunks.
+    """
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+    results = context.Queue()
+
+    def take() -> int:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        return index
+
+    def worker() -> None:
+        try:
+            while (index := take()) < len(chunks):
+                results.put((index, work(chunks[index])))
+        except BaseException as exc:  # reported to the caller, which raises it
+            results.put((-1, f"{type(exc).__name__}: {exc}"))
+
+    processes = [context.Process(target=worker, daemon=True) for _ in range(n_jobs - 1)]
+    for process in processes:
+        process.start()
+    done: dict[int, GraphChunk] = {}
+    try:
+        for wanted in range(len(chunks)):
+            while wanted not in done:
+                # Hand out finished work first, so cutting graphs overlaps the workers.
+                if _receive(results, done, processes, wait=False) or wanted in done:
+                    continue
+                if counter.value < len(chunks) and (index := take()) < len(chunks):
+                    done[index] = work(chunks[index])
+                else:
+                    _receive(results, done, processes, wait=True)
+            yield done.pop(wanted)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _receive(results: Any, done: dict[int, GraphChunk], processes: list, wait: bool) -> bool:
+    """Move one finished chunk from the workers into ``done``; ``False`` if none came."""
+    try:
+        index, result = results.get(timeout=1.0) if wait else results.get_nowait()
+    except Empty:
+        dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+        if dead:
+            raise RuntimeError(f"featurization worker died (exit code {dead[0]})") from None
+        return False
+    if index < 0:
+        raise RuntimeError(f"featurization worker failed: {result}")
+    done[index] = result
+    return True
+
+
+def _run_spawned(chunks: list, work: Callable[[Any], GraphChunk], n_jobs: int) -> Iterator[GraphChunk]:
+    # Without fork, inputs travel to a pool of workers and this process collects.
+    with multiprocessing.get_context("spawn").Pool(n_jobs) as pool:
+        yield from pool.imap(work, chunks)
 
 
 @contextlib.contextmanager
