@@ -14,12 +14,28 @@ import argparse
 import gzip
 import itertools
 import os
+import resource
 import statistics
 import time
 from pathlib import Path
 from typing import Callable
 
 DEFAULT_DATA = Path(os.environ.get("GRAPHSSL_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+
+
+def busy_seconds() -> float:
+    """CPU-seconds all processes have used so far (Linux /proc/stat), to spot rounds disturbed by others."""
+    try:
+        with open("/proc/stat") as handle:
+            values = [int(v) for v in handle.readline().split()[1:]]
+    except OSError:
+        return float("nan")
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    self_, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_.ru_utime + self_.ru_stime + children.ru_utime + children.ru_stime
 
 
 def load_smiles(path: Path, n: int) -> list[str]:
@@ -61,15 +77,19 @@ def main() -> None:
     runs["graphssl mols_to_graphs"]()  # warm-up: RDKit import and the decoder's self-check
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     print(f"{len(smiles)} MOSES SMILES, {args.rounds} rounds, load average before: {os.getloadavg()[0]:.2f}")
+    elsewhere = []
     for _ in range(args.rounds):
+        busy, own = busy_seconds(), own_seconds()
         for name, run in runs.items():
             start = time.perf_counter()
             run()
             seconds[name].append(time.perf_counter() - start)
+        elsewhere.append((busy_seconds() - busy) - (own_seconds() - own))
     ogb = seconds["ogb smiles2graph"]
     serial = seconds["graphssl mols_to_graphs"]
     serial_frag = seconds["graphssl mols_to_graphs +fragments"]
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}; CPU-seconds used by other processes per round: "
+          + " ".join(f"{e:.1f}" for e in elsewhere))
     print(f"{'featurizer':40s} {'mol/s':>8s} {'x ogb':>6s} {'median':>7s}  per-round x ogb")
     for name, times in seconds.items():
         ratios = [o / t for o, t in zip(ogb, times)]

@@ -175,8 +175,8 @@ def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 
     if n_jobs < 1:
         raise ConfigError(f"n_jobs must be a positive number of processes or -1, got {n_jobs}")
     if chunk_size is None:
-        # With workers, about 16 chunks per process keep the last ones short.
-        chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(items) / (16 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
+        # With workers, about 32 chunks per process keep the wait for the last one short.
+        chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(items) / (32 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
     chunks = _chunks(items, chunk_size)
     work = partial(featurize_chunk, options=options)
     if n_jobs == 1 or len(chunks) <= 1:
