@@ -190,5 +190,6 @@ def encoders(features: str) -> tuple[Encoder, Encoder]:
     return Encoder(atom_cols, {**ATOM, "degree": len(ATOM)}), Encoder(bond_cols, BOND)
 
 
+@lru_cache(maxsize=None)
 def needs_degree(features: str) -> bool:
     return any(c.field == "degree" for c in FEATURE_SETS[check_features(features)][0])
