@@ -94,9 +94,8 @@ class MoleculeCSVDataset(InMemoryDataset):
                         rdkit=_rdkit_version())
         name = self.path.name.split(".")[0]
         self.cache_path = cache_dir("chem") / f"{name}-{key}.pt"
-        if use_cache and self.cache_path.is_file():
-            stored = torch.load(self.cache_path, weights_only=True)
-        else:
+        stored = self._load_cache() if use_cache else None
+        if stored is None:
             stored = self._process(n_jobs)
             if use_cache:
                 tmp = self.cache_path.with_suffix(f".tmp{os.getpid()}")
@@ -109,6 +108,16 @@ class MoleculeCSVDataset(InMemoryDataset):
         self.rejects: list[tuple[int, str, str]] = [tuple(r) for r in stored["rejects"]]
         atom_dims, bond_dims = feature_dims(self.options.features)
         self.spec = GraphSpec(node_categorical=atom_dims, edge_categorical=bond_dims)
+
+    def _load_cache(self) -> dict[str, Any] | None:
+        """The cached processed dataset, or ``None`` when absent or unreadable (then it is rebuilt)."""
+        if not self.cache_path.is_file():
+            return None
+        try:
+            stored = torch.load(self.cache_path, weights_only=True)
+        except Exception:  # a truncated or foreign file is rebuilt, never trusted
+            return None
+        return stored if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT else None
 
     def _process(self, n_jobs: int) -> dict[str, Any]:
         from graphssl.chem.chunk import collate_chunks

@@ -291,7 +291,8 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
             failing input (lowest row), naming its row.
         smiles_column: SMILES column of a CSV input (matched case-insensitively
             when no exact match; default ``"smiles"``).
-        chunk_size: molecules per work unit (default 512, smaller for few inputs).
+        chunk_size: molecules per work unit (default 512; with ``n_jobs > 1``
+            about 32 units per process, at least 64 molecules each).
         features, **options: as :func:`mol_to_graph`.
 
     Returns:

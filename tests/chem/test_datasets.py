@@ -77,6 +77,16 @@ def test_cached_dataset_loads_without_featurizing(monkeypatch):
     assert len(loaded) == len(built) == 100 and torch.equal(loaded.y, built.y)
 
 
+def test_corrupt_cache_is_rebuilt():
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = shared_data("moleculenet", "freesolv.csv")
+    first = MoleculeCSVDataset(path, target_columns=["expt"], limit=50)
+    first.cache_path.write_bytes(b"not a torch file")
+    again = MoleculeCSVDataset(path, target_columns=["expt"], limit=50)
+    assert len(again) == 50 and torch.equal(again.y, first.y)
+
+
 def test_moses_gz_with_limit_and_fragments():
     from torch_geometric.loader import DataLoader
 
