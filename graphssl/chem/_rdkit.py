@@ -4,7 +4,7 @@ RDKit is imported only when a function here runs, so ``import graphssl.chem``
 stays free of it. Parsing never silences RDKit's logger: each call captures
 RDKit's error log for its own duration (``rdBase.CaptureErrorLog``) and quotes
 the captured reason in the :class:`~graphssl.errors.InvalidGraphError` it
-raises. Where that capture is unavailable (RDKit older than 2025) or yields
+raises. Where that capture is unavailable (older RDKit releases) or yields
 nothing, the reason is rebuilt from ``Chem.DetectChemistryProblems``.
 """
 
