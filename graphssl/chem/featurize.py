@@ -21,13 +21,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-import multiprocessing
 import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from queue import Empty
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -38,6 +36,7 @@ from graphssl.chem.data import MolData
 from graphssl.chem.features import check_features, encoders, needs_degree
 from graphssl.chem.fragments import brics_bonds, check_method
 from graphssl.chem.io import MolBlock, read_inputs
+from graphssl.chem.parallel import run_ordered
 from graphssl.errors import ConfigError, InvalidGraphError
 
 SALT_MODES = ("keep", "largest")
@@ -184,76 +183,7 @@ def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 
     # Self-checks run once here, so workers inherit (fork) or need not repeat them.
     decoder()
     parse_smiles("C")
-    if "fork" in multiprocessing.get_all_start_methods():
-        return _run_forked(chunks, work, min(n_jobs, len(chunks)))
-    return _run_spawned(chunks, work, min(n_jobs, len(chunks)))
-
-
-def _run_forked(chunks: list, work: Callable[[Any], GraphChunk], n_jobs: int) -> Iterator[GraphChunk]:
-    """This process and ``n_jobs - 1`` forked workers each take the next chunk index when free.
-
-    Forked workers already hold the inputs, so only results travel (a pipe);
-    the shared counter balances the load to the last chunk, and this process
-    also cuts the results into graphs between its own chunks.
-    """
-    context = multiprocessing.get_context("fork")
-    counter = context.Value("q", 0)
-    results = context.Queue()
-
-    def take() -> int:
-        with counter.get_lock():
-            index = counter.value
-            counter.value += 1
-        return index
-
-    def worker() -> None:
-        try:
-            while (index := take()) < len(chunks):
-                results.put((index, work(chunks[index])))
-        except BaseException as exc:  # reported to the caller, which raises it
-            results.put((-1, f"{type(exc).__name__}: {exc}"))
-
-    processes = [context.Process(target=worker, daemon=True) for _ in range(n_jobs - 1)]
-    for process in processes:
-        process.start()
-    done: dict[int, GraphChunk] = {}
-    try:
-        for wanted in range(len(chunks)):
-            while wanted not in done:
-                # Hand out finished work first, so cutting graphs overlaps the workers.
-                if _receive(results, done, processes, wait=False) or wanted in done:
-                    continue
-                if counter.value < len(chunks) and (index := take()) < len(chunks):
-                    done[index] = work(chunks[index])
-                else:
-                    _receive(results, done, processes, wait=True)
-            yield done.pop(wanted)
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-
-
-def _receive(results: Any, done: dict[int, GraphChunk], processes: list, wait: bool) -> bool:
-    """Move one finished chunk from the workers into ``done``; ``False`` if none came."""
-    try:
-        index, result = results.get(timeout=1.0) if wait else results.get_nowait()
-    except Empty:
-        dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-        if dead:
-            raise RuntimeError(f"featurization worker died (exit code {dead[0]})") from None
-        return False
-    if index < 0:
-        raise RuntimeError(f"featurization worker failed: {result}")
-    done[index] = result
-    return True
-
-
-def _run_spawned(chunks: list, work: Callable[[Any], GraphChunk], n_jobs: int) -> Iterator[GraphChunk]:
-    # Without fork, inputs travel to a pool of workers and this process collects.
-    with multiprocessing.get_context("spawn").Pool(n_jobs) as pool:
-        yield from pool.imap(work, chunks)
+    return run_ordered(chunks, work, min(n_jobs, len(chunks)))
 
 
 @contextlib.contextmanager

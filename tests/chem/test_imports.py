@@ -10,7 +10,7 @@ from tests.conftest import REPO
 MODULES = ["graphssl", "graphssl.chem", "graphssl.chem.datasets", "graphssl.chem.featurize", "graphssl.chem.data",
            "graphssl.chem.fragments", "graphssl.chem.features", "graphssl.chem.scaffolds", "graphssl.chem.draw",
            "graphssl.chem.io", "graphssl.chem.chunk", "graphssl.chem.raw", "graphssl.chem._pickle",
-           "graphssl.chem.descriptors", "graphssl.chem._rdkit"]
+           "graphssl.chem.descriptors", "graphssl.chem._rdkit", "graphssl.chem.parallel"]
 
 
 def test_no_rdkit_at_import():
