@@ -1,0 +1,126 @@
+"""MoleculeCSVDataset: labels with NaN, rejects, caching keyed by file and options, MOSES gz."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pytest
+import torch
+
+from graphssl.errors import ConfigError, InputFileError
+from tests.conftest import requires, shared_data
+
+pytestmark = requires("rdkit")
+
+TOX21_TASKS = ["NR-AR", "NR-AR-LBD", "NR-AhR", "NR-Aromatase", "NR-ER", "NR-ER-LBD", "NR-PPAR-gamma", "SR-ARE",
+               "SR-ATAD5", "SR-HSE", "SR-MMP", "SR-p53"]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHSSL_CACHE", str(tmp_path / "cache"))
+
+
+def test_tox21_labels_rejects_and_spec():
+    from graphssl.chem.datasets import KNOWN_COLUMNS, MoleculeCSVDataset
+    from graphssl.chem.features import feature_dims
+
+    path = shared_data("moleculenet", "tox21.csv")
+    dataset = MoleculeCSVDataset(path, target_columns=KNOWN_COLUMNS["tox21"][1])
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(dataset) == 7823 and len(dataset.rejects) == 8 and dataset.num_tasks == 12
+    assert all("valence" in reason for _, _, reason in dataset.rejects)
+    assert dataset.rows == [r for r in range(len(rows)) if r not in {x[0] for x in dataset.rejects}]
+    for index in (0, 1, 500, len(dataset) - 1):
+        graph, row = dataset[index], rows[dataset.rows[index]]
+        assert graph.y.shape == (1, 12) and graph.y.dtype == torch.float32
+        expected = [float(row[t]) if row[t] != "" else math.nan for t in TOX21_TASKS]
+        assert torch.allclose(graph.y[0], torch.tensor(expected), equal_nan=True)
+        assert dataset.smiles[index] == row["smiles"]
+    kept = set(dataset.rows)
+    missing = sum(row[t] == "" for r, row in enumerate(rows) if r in kept for t in TOX21_TASKS)
+    assert int(torch.isnan(dataset.y).sum()) == missing
+    assert dataset.spec.node_categorical == feature_dims("ogb")[0]
+    assert dataset.spec.edge_categorical == feature_dims("ogb")[1]
+
+
+def test_cache_is_reused_and_keyed_by_options():
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = shared_data("moleculenet", "bbbp.csv")
+    first = MoleculeCSVDataset(path, target_columns=["p_np"], limit=300)
+    assert first.cache_path.is_file()
+    again = MoleculeCSVDataset(path, target_columns=["p_np"], limit=300, n_jobs=2)
+    assert again.cache_path == first.cache_path
+    assert torch.equal(again.x, first.x) and again.rejects == first.rejects
+    other = [MoleculeCSVDataset(path, target_columns=["p_np"], limit=300, fragments=True),
+             MoleculeCSVDataset(path, target_columns=["p_np"], limit=300, features="hu"),
+             MoleculeCSVDataset(path, target_columns=["p_np"], limit=200)]
+    assert len({d.cache_path for d in other} | {first.cache_path}) == 4
+    assert other[0][3].num_fragments > 0 and other[1][3].x.shape[1] == 2 and len(other[2]) < len(first)
+
+
+def test_cached_dataset_loads_without_featurizing(monkeypatch):
+    from graphssl.chem import featurize
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = shared_data("moleculenet", "esol.csv")
+    built = MoleculeCSVDataset(path, target_columns=["measured log solubility in mols per litre"], limit=100)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("featurized again despite a cache")
+
+    monkeypatch.setattr(featurize, "mols_to_graphs", fail)
+    loaded = MoleculeCSVDataset(path, target_columns=["measured log solubility in mols per litre"], limit=100)
+    assert len(loaded) == len(built) == 100 and torch.equal(loaded.y, built.y)
+
+
+def test_corrupt_cache_is_rebuilt():
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = shared_data("moleculenet", "freesolv.csv")
+    first = MoleculeCSVDataset(path, target_columns=["expt"], limit=50)
+    first.cache_path.write_bytes(b"not a torch file")
+    again = MoleculeCSVDataset(path, target_columns=["expt"], limit=50)
+    assert len(again) == 50 and torch.equal(again.y, first.y)
+
+
+def test_moses_gz_with_limit_and_fragments():
+    from torch_geometric.loader import DataLoader
+
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    dataset = MoleculeCSVDataset(shared_data("moses", "train.csv.gz"), limit=250, fragments=True)
+    assert len(dataset) == 250 and not dataset.rejects and "y" not in dataset[0]
+    batch = next(iter(DataLoader(dataset, batch_size=64)))
+    assert torch.equal(batch.batch[batch.atom2frag[0]], batch.frag_batch[batch.atom2frag[1]])
+
+
+def test_scaffold_split_of_dataset_refers_to_graphs():
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    dataset = MoleculeCSVDataset(shared_data("moleculenet", "bbbp.csv"), target_columns=["p_np"])
+    split = dataset.scaffold_split()
+    assert (len(split.train), len(split.valid), len(split.test)) == (1631, 204, 204)
+    assert max(split.test) < len(dataset)
+
+
+def test_bad_files_and_columns(tmp_path):
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    with pytest.raises(InputFileError, match="no column 'smile'"):
+        MoleculeCSVDataset(shared_data("moleculenet", "bbbp.csv"), smiles_column="smile")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("smiles,label\nCCO,1\nCCN,high\n")
+    with pytest.raises(InputFileError, match=r"bad.csv:3: column 'label': 'high' is not a number"):
+        MoleculeCSVDataset(bad, target_columns=["label"])
+    junk = tmp_path / "junk.csv"
+    junk.write_text("smiles\nC1CC\nxyz\n")
+    with pytest.raises(InputFileError, match="no molecule could be read"):
+        MoleculeCSVDataset(junk)
+    with pytest.raises(InputFileError, match="file not found"):
+        MoleculeCSVDataset(tmp_path / "missing.csv")
+    with pytest.raises(ConfigError):
+        MoleculeCSVDataset(bad, fragments="motifs")
