@@ -26,6 +26,7 @@ DATASETS: dict[str, str] = {
     "synthetic": "graphssl.data.synthetic:SyntheticGraphs",
     "tu": "graphssl.data.tu:GINTUDataset",
     "pyg_saved": "graphssl.data.saved:SavedGraphs",
+    "molecule_csv": "graphssl.chem.datasets:MoleculeCSVDataset",
 }
 
 TRANSFORMS: dict[str, str] = {}

@@ -30,10 +30,12 @@ def load_saved_graphs(path: str | Path) -> list[Data]:
         return [obj[i] for i in range(len(obj))]
     if isinstance(obj, (list, tuple)) and all(isinstance(g, Data) for g in obj):
         return list(obj)
-    if isinstance(obj, tuple) and len(obj) >= 2 and isinstance(obj[1], dict):
-        # InMemoryDataset.save() layout: (data dict, slices, [sizes], data class).
+    if isinstance(obj, tuple) and len(obj) in (2, 3) and isinstance(obj[1], dict):
+        # InMemoryDataset.save() layout: (data dict, slices[, data class]); the class
+        # matters, e.g. for __inc__ of fragment hierarchies.
+        data_cls = obj[2] if len(obj) == 3 else Data
         dataset = InMemoryDataset()
-        dataset.data, dataset.slices = (Data.from_dict(obj[0]) if isinstance(obj[0], dict) else obj[0]), obj[1]
+        dataset.data, dataset.slices = (data_cls.from_dict(obj[0]) if isinstance(obj[0], dict) else obj[0]), obj[1]
         return [dataset.get(i) for i in range(dataset.len())]
     raise InputFileError(f"{path}: expected a list of torch_geometric Data or a saved InMemoryDataset, got {type(obj).__name__}")
 

@@ -83,3 +83,16 @@ def test_registry_rejects_unknown_datasets_and_parameters():
         build_dataset("synthetik")
     with pytest.raises(ConfigError, match="no parameter 'num_graph' \\(did you mean 'num_graphs'"):
         build_dataset("synthetic", {"num_graph": 3})
+
+
+class TaggedData(Data):
+    def __inc__(self, key, value, *args, **kwargs):
+        return 7 if key == "tag_index" else super().__inc__(key, value, *args, **kwargs)
+
+
+def test_saved_inmemory_file_keeps_its_data_class(tmp_path):
+    graphs = [TaggedData(x=torch.randn(2, 1), edge_index=torch.tensor([[0], [1]]), tag_index=torch.tensor([i])) for i in range(3)]
+    InMemoryDataset.save(graphs, tmp_path / "tagged.pt")
+    loaded = load_saved_graphs(tmp_path / "tagged.pt")
+    assert all(type(g) is TaggedData for g in loaded)
+    assert [int(g.tag_index) for g in loaded] == [0, 1, 2]
