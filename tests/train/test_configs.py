@@ -24,3 +24,19 @@ def test_data_section_from_a_file(tmp_path):
     (tmp_path / "bad.yaml").write_text("data: nowhere.yaml\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n")
     with pytest.raises(ConfigError, match="nowhere.yaml' not found"):
         load_config(tmp_path / "bad.yaml")
+
+
+def test_pretrain_on_molecules_end_to_end(tmp_path):
+    pytest.importorskip("rdkit")
+    from tests.conftest import shared_data
+    from graphssl.train import load_checkpoint, pretrain
+    from graphssl.train.config import LoopConfig
+    from dataclasses import replace
+
+    moses = shared_data("moses", "train.csv.gz")
+    config = load_config(REPO / "examples" / "configs" / "moses_graphmae.yaml")
+    config = replace(config, data=replace(config.data, params={**config.data.params, "path": str(moses), "limit": 64, "n_jobs": 1}),
+                     encoder=replace(config.encoder, hidden_dim=16, num_layers=2),
+                     train=LoopConfig(steps=2, batch_size=32, device="cpu"))
+    payload = load_checkpoint(pretrain(config, tmp_path / "run", progress=False))
+    assert payload["finished"] and payload["config"]["encoder"]["edge_categorical"] == [5, 7, 2]
