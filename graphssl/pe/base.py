@@ -21,6 +21,7 @@ from torch_geometric.transforms import BaseTransform
 
 from graphssl.errors import ConfigError
 from graphssl.pe.graphs import DirectedPolicy, GraphSet, check_policy
+from graphssl.pe.spectral import SpectralConsumer, spectral_pass
 
 
 def as_graphset(graphs, directed: DirectedPolicy = "raise") -> GraphSet:
@@ -48,7 +49,8 @@ class PSETransform(BaseTransform):
 
     #: Short name used on the command line and as the default attribute name.
     kind: ClassVar[str] = ""
-    #: True when the kind reads the dense Laplacian eigendecomposition (computed once, shared).
+    #: True when the kind needs the Laplacian eigendecomposition; AddPSE then computes it once
+    #: and also feeds it to every other kind that offers a :meth:`consumer`.
     spectral: ClassVar[bool] = False
 
     def __init__(self, *, attr_name: str | None = None, directed: DirectedPolicy = "raise") -> None:
@@ -78,8 +80,15 @@ class PSETransform(BaseTransform):
 
     def compute(self, graphs) -> dict[str, Tensor]:
         """Batched form: outputs for every node of ``graphs`` (a Data, Batch, list or GraphSet)."""
-        graphs = as_graphset(graphs, self.directed)
-        return {self.attr_name + suffix: value for suffix, value in self._compute(graphs).items()}
+        return self.named(self._compute(as_graphset(graphs, self.directed)))
+
+    def named(self, outputs: dict[str, Tensor]) -> dict[str, Tensor]:
+        """Outputs keyed by suffix to outputs keyed by attribute name."""
+        return {self.attr_name + suffix: value for suffix, value in outputs.items()}
+
+    def consumer(self, graphs: GraphSet) -> SpectralConsumer | None:
+        """A consumer of the shared eigendecomposition, for kinds that can use one."""
+        return None
 
     @abstractmethod
     def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
@@ -124,8 +133,15 @@ class AddPSE(BaseTransform):
     def compute(self, graphs) -> dict[str, Tensor]:
         graphs = as_graphset(graphs, self.directed)
         out: dict[str, Tensor] = {}
-        # Spectral kinds first: the kinds after them reuse the cached eigendecomposition.
-        for encoding in sorted(self.encodings, key=lambda e: not e.spectral):
+        pending = list(self.encodings)
+        if any(e.spectral for e in pending):
+            consumers = {id(e): e.consumer(graphs) for e in pending}
+            shared = [e for e in pending if consumers[id(e)] is not None]
+            spectral_pass(graphs, [consumers[id(e)] for e in shared])
+            for encoding in shared:
+                out.update(encoding.named(consumers[id(encoding)].finish()))
+            pending = [e for e in pending if consumers[id(e)] is None]
+        for encoding in pending:
             out.update(encoding.compute(graphs))
         return {name: out[name] for e in self.encodings for name in e.output_names()}
 

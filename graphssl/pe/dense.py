@@ -1,12 +1,16 @@
 """Small graphs as dense blocks, bucketed by exact size, for batched linear algebra.
 
-Graphs with at most :data:`DENSE_MAX_NODES` nodes are grouped by node count;
-each group becomes one ``[B, n, n]`` tensor, so an eigendecomposition or a
-matrix power over thousands of molecules is one batched call per distinct
-size instead of a Python loop per graph. Buckets use the exact size, so no
-padding enters the spectra. :func:`parallel_map` spreads chunks of buckets
-over ``torch.get_num_threads()`` worker threads (LAPACK and BLAS release the
-GIL; PyTorch's batched ``eigh`` itself runs one matrix at a time).
+Graphs with at most :data:`DENSE_MAX_NODES` nodes are sorted by node count
+(stable) and grouped; each group is one ``[B, n, n]`` view of a flat buffer,
+so an eigendecomposition or a matrix power over thousands of molecules is one
+batched call per distinct size (or per chunk of it), not a Python loop per
+graph. Buckets use the exact size: no padding enters a spectrum.
+
+Per-node results of the dense paths are computed chunk by chunk in *sorted*
+node order (the graphs of bucket 0, then bucket 1, ...) and copied straight
+to the input's node order by :func:`write_rows`. :func:`parallel_map` spreads chunks over
+``torch.get_num_threads()`` worker threads (LAPACK and BLAS release the GIL;
+PyTorch's batched ``eigh`` itself runs one matrix at a time).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from graphssl.pe.graphs import SYMMETRY_RTOL, GraphSet, directed_message
 
 #: Graphs up to this many nodes use dense batched paths; larger ones use sparse ones.
 DENSE_MAX_NODES = 256
+#: Matrix entries per parallel chunk: small enough to stay in cache and balance threads.
+CHUNK_ENTRIES = 1 << 17
 
 T = TypeVar("T")
 
@@ -34,23 +40,38 @@ class Bucket:
     Shapes:
         graphs: ``[B]`` graph positions in the GraphSet.
         nodes: ``[B, n]`` global node ids, row ``b`` in local node order.
-        adjacency: ``[B, n, n]`` float32 weighted adjacency, duplicates summed,
-            directed policy applied.
+        rows: slice of the sorted node order covering these graphs (``B * n`` rows).
+        flat: slice of a flat matrix buffer covering the ``[B, n, n]`` blocks.
     """
 
     n: int
     graphs: Tensor
     nodes: Tensor
-    adjacency: Tensor
+    rows: slice
+    flat: slice
+
+    @property
+    def count(self) -> int:
+        return self.graphs.numel()
 
 
 @dataclass
-class Chunk:
-    """Rows ``lo:hi`` of bucket ``bucket``: one unit of parallel work."""
+class Layout:
+    """Where every small graph, node and edge lives in the sorted dense layout.
 
-    bucket: int
-    lo: int
-    hi: int
+    Shapes:
+        sorted_nodes: ``[N_small]`` global node id of each sorted row.
+        edge_flat: ``[E_small]`` position of each kept edge in a flat matrix buffer.
+        edge_keep: ``[E]`` bool mask of edges inside small graphs, or None for all.
+        diag_flat: ``[N_small]`` flat position of each sorted row's diagonal entry.
+    """
+
+    buckets: list[Bucket]
+    sorted_nodes: Tensor
+    edge_flat: Tensor
+    edge_keep: Tensor | None
+    diag_flat: Tensor
+    size: int
 
 
 def small_graphs(graphs: GraphSet) -> Tensor:
@@ -58,50 +79,90 @@ def small_graphs(graphs: GraphSet) -> Tensor:
     return (graphs.sizes > 0) & (graphs.sizes <= DENSE_MAX_NODES)
 
 
-def dense_buckets(graphs: GraphSet) -> list[Bucket]:
-    """The small graphs of ``graphs`` as size buckets (cached on the GraphSet)."""
-    if "buckets" not in graphs.cache:
-        graphs.cache["buckets"] = _build_buckets(graphs)
-    return graphs.cache["buckets"]
+def large_graphs(graphs: GraphSet) -> list[int]:
+    """Positions of the graphs handled by sparse paths."""
+    return (graphs.sizes > DENSE_MAX_NODES).nonzero().view(-1).tolist()
 
 
-def _build_buckets(graphs: GraphSet) -> list[Bucket]:
+def layout(graphs: GraphSet) -> Layout:
+    """The dense layout of ``graphs`` (cached on the GraphSet)."""
+    if "layout" not in graphs.cache:
+        graphs.cache["layout"] = _build_layout(graphs)
+    return graphs.cache["layout"]
+
+
+def _build_layout(graphs: GraphSet) -> Layout:
     small = small_graphs(graphs)
-    ids = small.nonzero().view(-1)
-    if ids.numel() == 0:
-        return []
-    sizes = graphs.sizes[ids]
-    sizes, perm = torch.sort(sizes, stable=True)
+    all_small = bool(small.all())
+    ids = torch.arange(graphs.num_graphs) if all_small else small.nonzero().view(-1)
+    sizes, perm = torch.sort(graphs.sizes[ids], stable=True)
     ids = ids[perm]
-    ns, counts = torch.unique_consecutive(sizes, return_counts=True)
     block = sizes * sizes
-    offsets = torch.zeros(graphs.num_graphs, dtype=torch.long)
-    offsets[ids] = block.cumsum(0) - block
-    flat = torch.zeros(int(block.sum()))
-
+    flat_start = torch.zeros(graphs.num_graphs, dtype=torch.long)
+    flat_start[ids] = block.cumsum(0) - block
+    row_start = torch.zeros(graphs.num_graphs, dtype=torch.long)
+    row_start[ids] = sizes.cumsum(0) - sizes
+    starts = graphs.ptr[ids]
+    sorted_nodes = torch.repeat_interleave(starts - row_start[ids], sizes) + torch.arange(int(sizes.sum()))
+    # The flat position of entry (i, j) of graph g is base[g] + i * n_g + j, with i, j global ids.
+    base = flat_start - graphs.ptr[:-1] * (graphs.sizes + 1)
     row, col = graphs.edge_index
-    weight = graphs.weights()
     edge_graph = graphs.edge_graph
-    if not bool(small.all()):
+    keep = None
+    if not all_small:
         keep = small[edge_graph]
-        row, col, weight, edge_graph = row[keep], col[keep], weight[keep], edge_graph[keep]
-    start = graphs.ptr[edge_graph]
-    n_edge = graphs.sizes[edge_graph]
-    flat.index_put_((offsets[edge_graph] + (row - start) * n_edge + (col - start),), weight, accumulate=True)
+        row, col, edge_graph = row[keep], col[keep], edge_graph[keep]
+    edge_flat = base[edge_graph] + row * graphs.sizes[edge_graph] + col
+    diag_flat = flat_start[ids].repeat_interleave(sizes) + (
+        torch.arange(sorted_nodes.numel()) - row_start[ids].repeat_interleave(sizes)
+    ) * (sizes.repeat_interleave(sizes) + 1)
 
-    buckets, pos, lo = [], 0, 0
+    buckets = []
+    ns, counts = torch.unique_consecutive(sizes, return_counts=True)
+    lo = row_lo = flat_lo = 0
     for n, count in zip(ns.tolist(), counts.tolist()):
         bucket_ids = ids[lo : lo + count]
-        adjacency = flat[pos : pos + count * n * n].view(count, n, n)
-        adjacency = _apply_policy(graphs, bucket_ids, adjacency)
-        nodes = graphs.ptr[bucket_ids].unsqueeze(1) + torch.arange(n)
-        buckets.append(Bucket(n, bucket_ids, nodes, adjacency))
-        pos += count * n * n
-        lo += count
-    return buckets
+        rows = slice(row_lo, row_lo + count * n)
+        flat = slice(flat_lo, flat_lo + count * n * n)
+        buckets.append(Bucket(n, bucket_ids, sorted_nodes[rows].view(count, n), rows, flat))
+        lo, row_lo, flat_lo = lo + count, rows.stop, flat.stop
+    return Layout(buckets, sorted_nodes, edge_flat, keep, diag_flat, flat_lo)
 
 
-def _apply_policy(graphs: GraphSet, ids: Tensor, adjacency: Tensor) -> Tensor:
+def dense_buckets(graphs: GraphSet) -> list[Bucket]:
+    """The size buckets of the small graphs of ``graphs``."""
+    return layout(graphs).buckets
+
+
+def edge_values(graphs: GraphSet, values: Tensor) -> Tensor:
+    """``[E]`` per-edge values restricted to the edges of small graphs."""
+    keep = layout(graphs).edge_keep
+    return values if keep is None else values[keep]
+
+
+def flat_matrix(graphs: GraphSet, edge_value: Tensor, diagonal: Tensor | None = None) -> Tensor:
+    """A flat buffer of all ``[B, n, n]`` blocks with ``edge_value`` (``[E_small]``) summed in,
+    plus an optional ``[N_small]`` diagonal (sorted row order)."""
+    lay = layout(graphs)
+    flat = torch.zeros(lay.size, dtype=edge_value.dtype)
+    flat.index_add_(0, lay.edge_flat, edge_value)
+    if diagonal is not None:
+        flat.index_add_(0, lay.diag_flat, diagonal.to(flat.dtype))
+    return flat
+
+
+def adjacency_blocks(graphs: GraphSet) -> list[Tensor]:
+    """Per bucket ``[B, n, n]`` float32 weighted adjacency, duplicates summed, policy applied."""
+    if "adjacency_blocks" not in graphs.cache:
+        flat = flat_matrix(graphs, edge_values(graphs, graphs.weights()))
+        graphs.cache["adjacency_blocks"] = [
+            apply_policy(graphs, b, flat[b.flat].view(b.count, b.n, b.n)) for b in dense_buckets(graphs)
+        ]
+    return graphs.cache["adjacency_blocks"]
+
+
+def apply_policy(graphs: GraphSet, bucket: Bucket, adjacency: Tensor) -> Tensor:
+    """``adjacency`` if symmetric; else ``max(A, A^T)`` or an error, per ``graphs.directed``."""
     transposed = adjacency.mT
     if torch.equal(adjacency, transposed):
         return adjacency
@@ -112,39 +173,39 @@ def _apply_policy(graphs: GraphSet, ids: Tensor, adjacency: Tensor) -> Tensor:
         return adjacency
     if graphs.directed == "symmetrize":
         return torch.where(bad.view(-1, 1, 1), scale, adjacency)
-    b = int(ids[bad].argmin())
-    b = int(bad.nonzero()[b])
+    b = int(bad.nonzero()[bucket.graphs[bad].argmin()])
     i, j = (int(v) for v in asym[b].nonzero()[0])
+    g = int(bucket.graphs[b])
     raise InvalidGraphError(
-        directed_message(graphs.index_base + int(ids[b]), i, j, float(adjacency[b, i, j]), float(adjacency[b, j, i]))
+        directed_message(graphs.index_base + g, i, j, float(adjacency[b, i, j]), float(adjacency[b, j, i]))
     )
 
 
-def chunks(buckets: Sequence[Bucket], num_workers: int) -> list[Chunk]:
-    """Split buckets into chunks of roughly equal ``n^3`` cost, a few per worker."""
-    if num_workers <= 1:
-        return [Chunk(i, 0, b.graphs.numel()) for i, b in enumerate(buckets)]
-    total = sum(b.n**3 * b.graphs.numel() for b in buckets)
-    target = max(total / (4 * num_workers), 1)
+def chunks(buckets: Sequence[Bucket]) -> list[tuple[int, int, int]]:
+    """``(bucket, lo, hi)`` graph ranges of at most :data:`CHUNK_ENTRIES` matrix entries each."""
     out = []
     for i, b in enumerate(buckets):
-        count = b.graphs.numel()
-        step = max(1, int(target // b.n**3))
-        out.extend(Chunk(i, lo, min(lo + step, count)) for lo in range(0, count, step))
+        step = max(1, CHUNK_ENTRIES // (b.n * b.n))
+        out.extend((i, lo, min(lo + step, b.count)) for lo in range(0, b.count, step))
     return out
 
 
-def parallel_map(fn: Callable[[Chunk], T], work: Sequence[Chunk], num_workers: int | None = None) -> list[T]:
-    """``[fn(c) for c in work]``, on ``num_workers`` threads (default ``torch.get_num_threads()``)."""
+def parallel_map(fn: Callable[..., T], work: Sequence[tuple], num_workers: int | None = None) -> list[T]:
+    """``[fn(*w) for w in work]`` on ``num_workers`` threads (default ``torch.get_num_threads()``)."""
     workers = torch.get_num_threads() if num_workers is None else num_workers
     if workers <= 1 or len(work) <= 1:
-        return [fn(c) for c in work]
+        return [fn(*w) for w in work]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, work))
+        return list(pool.map(lambda w: fn(*w), work))
 
 
-def scatter_rows(buckets: Sequence[Bucket], values: Sequence[Tensor], out: Tensor) -> Tensor:
-    """Write per-bucket ``[B, n, w]`` values into rows of ``out`` (``[N, w]``) by global node id."""
-    for bucket, value in zip(buckets, values):
-        out[bucket.nodes.reshape(-1)] = value.reshape(-1, out.size(1)).to(out.dtype)
-    return out
+def new_output(graphs: GraphSet, width: int, dtype: torch.dtype = torch.float32) -> Tensor:
+    """An ``[N, width]`` output; uninitialised when the dense paths will write every row."""
+    if layout(graphs).sorted_nodes.numel() == graphs.num_nodes:
+        return torch.empty(graphs.num_nodes, width, dtype=dtype)
+    return torch.zeros(graphs.num_nodes, width, dtype=dtype)
+
+
+def write_rows(graphs: GraphSet, out: Tensor, rows: slice, values: Tensor) -> None:
+    """Write ``values`` for the sorted rows ``rows`` into ``out`` at their input positions."""
+    out.index_copy_(0, layout(graphs).sorted_nodes[rows], values.reshape(-1, out.size(1)).to(out.dtype))

@@ -25,10 +25,10 @@ from torch import Tensor
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import PSETransform
-from graphssl.pe.dense import dense_buckets, scatter_rows, small_graphs
+from graphssl.pe.dense import large_graphs, new_output, write_rows
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
 from graphssl.pe.moments import sym_walk_sparse, walk_diagonals
-from graphssl.pe.spectral import dense_spectrum, spectral_diagonal
+from graphssl.pe.spectral import ChunkSpectrum, SpectralConsumer, diagonal_terms, spectral_pass
 
 #: Truncation error allowed in the Taylor series of the sparse path.
 TAYLOR_TOL = 1e-8
@@ -71,30 +71,42 @@ class HeatKernelDiag(PSETransform):
         return {"times": self.times, **super().params()}
 
     def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
-        return {"": heat_diagonal(graphs, self.times)}
+        result = HeatConsumer(graphs, self.times)
+        spectral_pass(graphs, [result])
+        return result.finish()
+
+    def consumer(self, graphs: GraphSet) -> SpectralConsumer:
+        return HeatConsumer(graphs, self.times)
 
 
-def heat_diagonal(graphs: GraphSet, times: Sequence[float]) -> Tensor:
-    """``[N, len(times)]`` heat-kernel diagonals for every node of ``graphs``."""
-    t = torch.tensor(times)
-    out = torch.zeros(graphs.num_nodes, t.numel())
-    spectra = dense_spectrum(graphs)
-    values = [spectral_diagonal(s, lambda lam: torch.exp(-lam.unsqueeze(-1) * t.to(lam.dtype))) for s in spectra]
-    scatter_rows(dense_buckets(graphs), values, out)
-    large = (~small_graphs(graphs) & (graphs.sizes > 0)).nonzero().view(-1)
-    if large.numel():
-        degree = taylor_degree(max(times))
-        coef = torch.tensor(
-            [[math.exp(-s + m * math.log(s) - math.lgamma(m + 1)) for s in times] for m in range(degree + 1)],
-            dtype=torch.float64,
-        )
-        for g in large.tolist():
-            walk = sym_walk_sparse(graphs.graph_adjacency(g))
-            moments = torch.from_numpy(walk_diagonals(walk, degree))
-            moments = torch.cat([torch.ones(moments.size(0), 1, dtype=moments.dtype), moments], 1)
-            start = int(graphs.ptr[g])
-            out[start : start + walk.shape[0]] = (moments @ coef).float()
-    return out.clamp_(0.0, 1.0)
+class HeatConsumer(SpectralConsumer):
+    """Heat-kernel diagonals in sorted row order; large graphs by the Taylor series."""
+
+    def __init__(self, graphs: GraphSet, times: Sequence[float]) -> None:
+        self.graphs = graphs
+        self.times = tuple(times)
+        self.out = new_output(graphs, len(self.times))
+
+    def consume(self, part: ChunkSpectrum) -> None:
+        t = torch.tensor(self.times, dtype=part.eigvals.dtype)
+        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, torch.exp(-part.eigvals.unsqueeze(-1) * t)))
+
+    def finish(self) -> dict[str, Tensor]:
+        graphs, times, out = self.graphs, self.times, self.out
+        large = large_graphs(graphs)
+        if large:
+            degree = taylor_degree(max(times))
+            coef = torch.tensor(
+                [[math.exp(-s + m * math.log(s) - math.lgamma(m + 1)) for s in times] for m in range(degree + 1)],
+                dtype=torch.float64,
+            )
+            for g in large:
+                walk = sym_walk_sparse(graphs.graph_adjacency(g))
+                moments = torch.from_numpy(walk_diagonals(walk, degree))
+                moments = torch.cat([torch.ones(moments.size(0), 1, dtype=moments.dtype), moments], 1)
+                start = int(graphs.ptr[g])
+                out[start : start + walk.shape[0]] = (moments @ coef).float()
+        return {"": out.clamp_(0.0, 1.0)}
 
 
 def taylor_degree(t: float, tol: float = TAYLOR_TOL) -> int:

@@ -33,9 +33,9 @@ from torch import Tensor
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import PSETransform
-from graphssl.pe.dense import dense_buckets, small_graphs
+from graphssl.pe.dense import large_graphs, new_output, write_rows
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
-from graphssl.pe.spectral import BucketSpectrum, dense_spectrum
+from graphssl.pe.spectral import ChunkSpectrum, SpectralConsumer, spectral_pass
 
 #: Two sorted entries closer than this count as tied when choosing the sign.
 SIGN_TOL = 1e-5
@@ -72,51 +72,62 @@ class LapPE(PSETransform):
         return ["", "_mask", "_eigvals"]
 
     def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
-        vectors, eigvals, mask = laplacian_eigenpairs(graphs, self.k)
+        result = LapPEConsumer(graphs, self.k)
+        spectral_pass(graphs, [result])
+        return result.finish()
+
+    def consumer(self, graphs: GraphSet) -> SpectralConsumer:
+        return LapPEConsumer(graphs, self.k)
+
+
+class LapPEConsumer(SpectralConsumer):
+    """Selects, signs and pads eigenpairs in sorted row order; adds large graphs at the end."""
+
+    def __init__(self, graphs: GraphSet, k: int) -> None:
+        self.graphs = graphs
+        self.k = k
+        self.vectors = new_output(graphs, k)
+        self.eigvals = new_output(graphs, k)
+        self.mask = new_output(graphs, k, torch.bool)
+
+    def consume(self, part: ChunkSpectrum) -> None:
+        vecs, vals, valid = select_nonzero(part, self.k)
+        vecs = vecs * canonical_sign(vecs)
+        n = part.bucket.n
+        write_rows(self.graphs, self.vectors, part.rows, vecs)
+        write_rows(self.graphs, self.eigvals, part.rows, vals.unsqueeze(1).expand(-1, n, -1))
+        write_rows(self.graphs, self.mask, part.rows, valid.unsqueeze(1).expand(-1, n, -1))
+
+    def finish(self) -> dict[str, Tensor]:
+        from graphssl.pe.lap_sparse import large_graph_eigenpairs
+
+        graphs, k = self.graphs, self.k
+        vectors, eigvals, mask = self.vectors, self.eigvals, self.mask
+        for g in large_graphs(graphs):
+            start, stop = int(graphs.ptr[g]), int(graphs.ptr[g + 1])
+            vals, vecs = large_graph_eigenpairs(graphs.graph_adjacency(g), k)
+            count = vals.numel()
+            vectors[start:stop, :count] = vecs * canonical_sign(vecs.unsqueeze(0))[0]
+            eigvals[start:stop, :count] = vals
+            mask[start:stop, :count] = True
         return {"": vectors, "_mask": mask, "_eigvals": eigvals}
 
 
-def laplacian_eigenpairs(graphs: GraphSet, k: int) -> tuple[Tensor, Tensor, Tensor]:
-    """``(vectors [N, k], eigvals [N, k], mask [N, k])`` for every node of ``graphs``."""
-    from graphssl.pe.lap_sparse import large_graph_eigenpairs
-
-    vectors = torch.zeros(graphs.num_nodes, k)
-    eigvals = torch.zeros(graphs.num_nodes, k)
-    mask = torch.zeros(graphs.num_nodes, k, dtype=torch.bool)
-    for bucket, spectrum in zip(dense_buckets(graphs), dense_spectrum(graphs)):
-        vecs, vals, valid = select_nonzero(spectrum, k)
-        vecs = vecs * canonical_sign(vecs)
-        rows = bucket.nodes.reshape(-1)
-        vectors[rows] = vecs.reshape(-1, k)
-        eigvals[rows] = vals.unsqueeze(1).expand(-1, bucket.n, -1).reshape(-1, k)
-        mask[rows] = valid.unsqueeze(1).expand(-1, bucket.n, -1).reshape(-1, k)
-    large = (~small_graphs(graphs) & (graphs.sizes > 0)).nonzero().view(-1)
-    for g in large.tolist():
-        start, stop = int(graphs.ptr[g]), int(graphs.ptr[g + 1])
-        vals, vecs = large_graph_eigenpairs(graphs.graph_adjacency(g), k, name=graphs.graph_name(g))
-        count = vals.numel()
-        vecs = vecs * canonical_sign(vecs.unsqueeze(0))[0]
-        vectors[start:stop, :count] = vecs
-        eigvals[start:stop, :count] = vals
-        mask[start:stop, :count] = True
-    return vectors, eigvals, mask
-
-
-def select_nonzero(spectrum: BucketSpectrum, k: int) -> tuple[Tensor, Tensor, Tensor]:
+def select_nonzero(part: ChunkSpectrum, k: int) -> tuple[Tensor, Tensor, Tensor]:
     """Columns ``c .. c + k - 1`` of each graph's eigenvectors (``c`` = components), zero-padded.
 
     Shapes:
-        returns vectors ``[B, n, k]``, eigenvalues ``[B, k]`` and validity ``[B, k]``.
+        returns vectors ``[b, n, k]``, eigenvalues ``[b, k]`` and validity ``[b, k]``.
     """
-    count, n = spectrum.eigvals.shape
-    if n - 1 >= k and bool((spectrum.num_components == 1).all()):
+    count, n = part.eigvals.shape
+    if n - 1 >= k and bool((part.num_components == 1).all()):
         valid = torch.ones(count, k, dtype=torch.bool)
-        return spectrum.eigvecs[:, :, 1 : k + 1], spectrum.eigvals[:, 1 : k + 1], valid
-    index = spectrum.num_components.unsqueeze(1) + torch.arange(k)
+        return part.eigvecs[:, :, 1 : k + 1], part.eigvals[:, 1 : k + 1], valid
+    index = part.num_components.unsqueeze(1) + torch.arange(k)
     valid = index < n
     index = index.clamp(max=n - 1)
-    vecs = spectrum.eigvecs.gather(2, index.unsqueeze(1).expand(-1, n, -1)) * valid.unsqueeze(1)
-    vals = spectrum.eigvals.gather(1, index) * valid
+    vecs = part.eigvecs.gather(2, index.unsqueeze(1).expand(-1, n, -1)) * valid.unsqueeze(1)
+    vals = part.eigvals.gather(1, index) * valid
     return vecs, vals, valid
 
 

@@ -24,10 +24,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from graphssl.pe.dense import DENSE_MAX_NODES, dense_buckets
+from graphssl.pe.dense import DENSE_MAX_NODES, layout
 from graphssl.pe.graphs import GraphSet
 from graphssl.pe.moments import sym_walk_sparse
-from graphssl.pe.spectral import dense_spectrum
+from graphssl.pe.spectral import ChunkSpectrum, SpectralConsumer, spectral_pass
 
 #: Shift for shift-invert ARPACK: eigenvalues of ``L`` nearest to it are the smallest.
 SHIFT = -1e-2
@@ -91,7 +91,7 @@ def _lobpcg(laplacian, count: int) -> tuple[np.ndarray, np.ndarray]:
     return vals, vecs
 
 
-def large_graph_eigenpairs(adjacency, k: int, *, name: str = "graph") -> tuple[Tensor, Tensor]:
+def large_graph_eigenpairs(adjacency, k: int) -> tuple[Tensor, Tensor]:
     """``(eigvals [m], eigvecs [n, m])``, ``m <= k``: smallest non-zero eigenpairs, ascending."""
     from scipy.sparse.csgraph import connected_components
 
@@ -116,24 +116,38 @@ def large_graph_eigenpairs(adjacency, k: int, *, name: str = "graph") -> tuple[T
     return eigvals, vectors
 
 
+class _Candidates(SpectralConsumer):
+    """Collects the first ``k`` non-null eigenpairs of every (connected) component."""
+
+    def __init__(self, parts: GraphSet, k: int) -> None:
+        self.sorted_nodes = layout(parts).sorted_nodes
+        self.k = k
+        self.chunks: list[tuple[Tensor, Tensor, Tensor]] = []
+
+    def consume(self, part: ChunkSpectrum) -> None:
+        n = part.bucket.n
+        nodes = self.sorted_nodes[part.rows].view(-1, n)
+        self.chunks.append((nodes, part.eigvals[:, 1 : self.k + 1].double(), part.eigvecs[:, :, 1 : self.k + 1].double()))
+
+    def finish(self) -> dict[str, Tensor]:
+        return {}
+
+
 def _small_components(adjacency, labels: np.ndarray, comps: np.ndarray, k: int) -> list:
     """Candidates from the small components, decomposed as one batched GraphSet."""
-    in_small = np.isin(labels, comps)
-    nodes = np.nonzero(in_small)[0]
+    nodes = np.nonzero(np.isin(labels, comps))[0]
     nodes = nodes[np.argsort(labels[nodes], kind="stable")]
-    comp_sizes = np.bincount(labels[nodes])[np.unique(labels[nodes])]
-    local = np.full(adjacency.shape[0], -1)
-    local[nodes] = np.arange(nodes.size)
+    comp_sizes = np.unique(labels[nodes], return_counts=True)[1]
     sub = adjacency[nodes][:, nodes].tocoo()
     ptr = torch.zeros(comp_sizes.size + 1, dtype=torch.long)
     ptr[1:] = torch.from_numpy(comp_sizes).cumsum(0)
     edge_index = torch.from_numpy(np.stack([sub.row, sub.col]).astype(np.int64))
     parts = GraphSet(edge_index, ptr, torch.from_numpy(sub.data).float(), directed="symmetrize")
+    collector = _Candidates(parts, k)
+    spectral_pass(parts, [collector])
     out = []
-    for bucket, spectrum in zip(dense_buckets(parts), dense_spectrum(parts)):
-        vals = spectrum.eigvals[:, 1 : k + 1].numpy()
-        vecs = spectrum.eigvecs[:, :, 1 : k + 1].numpy()
-        for b, graph in enumerate(bucket.graphs.tolist()):
-            members = nodes[int(ptr[graph]) : int(ptr[graph + 1])]
-            out += [(float(vals[b, j]), int(members[0]), members, vecs[b, :, j]) for j in range(vals.shape[1])]
+    for local, vals, vecs in collector.chunks:
+        for b in range(local.size(0)):
+            members = nodes[local[b].numpy()]
+            out += [(float(vals[b, j]), int(members.min()), members, vecs[b, :, j].numpy()) for j in range(vals.size(1))]
     return out

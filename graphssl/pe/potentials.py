@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from graphssl.errors import InvalidGraphError
-from graphssl.pe.dense import dense_buckets, small_graphs
+from graphssl.pe.dense import adjacency_blocks, dense_buckets, large_graphs
 from graphssl.pe.graphs import GraphSet
 
 #: Default size limit of the dense pairwise kinds (electrostatic, resistance, SPD pairs).
@@ -65,11 +65,10 @@ def pair_blocks(graphs: GraphSet, max_nodes: int, kind: str) -> Iterator[PairBlo
             f"and is limited to max_nodes={max_nodes}"
         )
     labels = component_labels(graphs)
-    for bucket in dense_buckets(graphs):
+    for bucket, adjacency in zip(dense_buckets(graphs), adjacency_blocks(graphs)):
         comp = labels[bucket.nodes]
-        yield PairBlock(bucket.nodes, bucket.adjacency.double(), comp.unsqueeze(2) == comp.unsqueeze(1))
-    large = (~small_graphs(graphs) & (graphs.sizes > 0)).nonzero().view(-1)
-    for g in large.tolist():
+        yield PairBlock(bucket.nodes, adjacency.double(), comp.unsqueeze(2) == comp.unsqueeze(1))
+    for g in large_graphs(graphs):
         start, stop = int(graphs.ptr[g]), int(graphs.ptr[g + 1])
         nodes = torch.arange(start, stop).unsqueeze(0)
         adjacency = torch.from_numpy(graphs.graph_adjacency(g).toarray()).unsqueeze(0)

@@ -28,10 +28,10 @@ from torch import Tensor
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import PSETransform
-from graphssl.pe.dense import Bucket, Chunk, chunks, dense_buckets, parallel_map, scatter_rows, small_graphs
+from graphssl.pe.dense import Bucket, chunks, dense_buckets, large_graphs, new_output, parallel_map, write_rows
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
 from graphssl.pe.moments import sym_walk_sparse, walk_diagonals
-from graphssl.pe.spectral import rw_diagonal, sym_walk_matrix
+from graphssl.pe.spectral import ChunkSpectrum, SpectralConsumer, diagonal_terms, laplacian_blocks
 
 
 class RWSE(PSETransform):
@@ -59,39 +59,48 @@ class RWSE(PSETransform):
         return {"k": self.k, **super().params()}
 
     def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
-        return {"": return_probabilities(graphs, self.k)}
+        """Without a shared eigendecomposition: batched matrix powers for small graphs."""
+        result = RWSEConsumer(graphs, self.k)
+        buckets = dense_buckets(graphs)
+        blocks = laplacian_blocks(graphs)
+        parallel_map(lambda i, lo, hi: result.from_powers(buckets[i], blocks[i][lo:hi], lo), chunks(buckets))
+        return result.finish()
+
+    def consumer(self, graphs: GraphSet) -> SpectralConsumer:
+        return RWSEConsumer(graphs, self.k)
 
 
-def return_probabilities(graphs: GraphSet, k: int) -> Tensor:
-    """``[N, k]`` float32 return probabilities after ``1..k`` steps for every node of ``graphs``."""
-    out = torch.zeros(graphs.num_nodes, k)
-    buckets = dense_buckets(graphs)
-    powers = torch.arange(1, k + 1)
-    if "spectrum" in graphs.cache:
-        values = [rw_diagonal(s, powers) for s in graphs.cache["spectrum"]]
-    else:
-        work = chunks(buckets, torch.get_num_threads())
-        parts = parallel_map(lambda c: _powers(buckets[c.bucket], c, k), work)
-        values = [torch.cat([p for c, p in zip(work, parts) if c.bucket == i]) for i in range(len(buckets))]
-    scatter_rows(buckets, values, out)
-    large = (~small_graphs(graphs) & (graphs.sizes > 0)).nonzero().view(-1)
-    for g in large.tolist():
-        walk = sym_walk_sparse(graphs.graph_adjacency(g))
-        start = int(graphs.ptr[g])
-        out[start : start + walk.shape[0]] = torch.from_numpy(walk_diagonals(walk, k)).float()
-    return out.clamp_(0.0, 1.0)
+class RWSEConsumer(SpectralConsumer):
+    """Return probabilities in sorted row order, from eigenpairs or from matrix powers."""
 
+    def __init__(self, graphs: GraphSet, k: int) -> None:
+        self.graphs = graphs
+        self.k = k
+        self.out = new_output(graphs, k)
 
-def _powers(bucket: Bucket, chunk: Chunk, k: int) -> Tensor:
-    """``[B, n, k]`` diagonals of ``S^1..S^k`` by batched matrix products (no eigendecomposition)."""
-    walk = sym_walk_matrix(bucket.adjacency[chunk.lo : chunk.hi])
-    out = torch.empty(walk.size(0), bucket.n, k)
-    prev = None
-    cur = walk
-    for m in range(1, (k + 1) // 2 + 1):
-        out[:, :, 2 * m - 2] = walk.diagonal(dim1=1, dim2=2) if prev is None else (prev * cur).sum(-1)
-        if 2 * m <= k:
-            out[:, :, 2 * m - 1] = (cur * cur).sum(-1)
-        if 2 * m < k:
-            prev, cur = cur, torch.bmm(cur, walk)
-    return out
+    def consume(self, part: ChunkSpectrum) -> None:
+        mu = (1.0 - part.eigvals).unsqueeze(-1)
+        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, mu.expand(-1, -1, self.k).cumprod(-1)))
+
+    def from_powers(self, bucket: Bucket, laplacian: Tensor, lo: int) -> None:
+        """``(S^p)_ii`` for ``p = 1..k`` with ``S = I - L``: ``(S^{a+b})_ii = sum_j (S^a)_ij (S^b)_ij``."""
+        walk = -laplacian
+        walk.diagonal(dim1=1, dim2=2).add_(1.0)
+        out = torch.empty(walk.size(0), bucket.n, self.k)
+        prev, cur = None, walk
+        for m in range(1, (self.k + 1) // 2 + 1):
+            out[:, :, 2 * m - 2] = walk.diagonal(dim1=1, dim2=2) if prev is None else (prev * cur).sum(-1)
+            if 2 * m <= self.k:
+                out[:, :, 2 * m - 1] = (cur * cur).sum(-1)
+            if 2 * m < self.k:
+                prev, cur = cur, torch.bmm(cur, walk)
+        start = bucket.rows.start + lo * bucket.n
+        write_rows(self.graphs, self.out, slice(start, start + out.size(0) * bucket.n), out)
+
+    def finish(self) -> dict[str, Tensor]:
+        graphs, out = self.graphs, self.out
+        for g in large_graphs(graphs):
+            walk = sym_walk_sparse(graphs.graph_adjacency(g))
+            start = int(graphs.ptr[g])
+            out[start : start + walk.shape[0]] = torch.from_numpy(walk_diagonals(walk, self.k)).float()
+        return {"": out.clamp_(0.0, 1.0)}

@@ -10,24 +10,37 @@ contributes exactly one zero eigenvalue, so the null space of ``L`` has
 dimension ``c`` = number of components, and ``S = I - L`` is the symmetric
 form of the random-walk matrix in which an isolated node keeps its walker.
 
-Eigendecompositions run per size bucket (:mod:`graphssl.pe.dense`) in float32
-for graphs of up to :data:`FLOAT32_MAX_NODES` nodes (absolute eigenvalue error
-well below 1e-5 there) and in float64 above. A graph whose second-smallest
-eigenvalue falls below :data:`CONNECTED_GAP` may be disconnected or nearly
-so; it is redone in float64 with its exact component count from
-:func:`scipy.sparse.csgraph.connected_components`, so the ``c`` null vectors
-are identified exactly and never mixed with small non-zero modes.
+:func:`spectral_pass` decomposes the graphs chunk by chunk (one batched
+``eigh`` per chunk of a size bucket, chunks spread over threads) and hands
+each chunk's eigenpairs to every :class:`SpectralConsumer` (RWSE, LapPE, heat
+kernel), so several encodings share one decomposition and no ``[B, n, n]``
+eigenvector tensor for the whole batch is ever held. Decompositions run in
+float32 for graphs of up to :data:`FLOAT32_MAX_NODES` nodes (absolute
+eigenvalue error well below 1e-5 there) and in float64 above. A graph whose
+second-smallest eigenvalue falls below :data:`CONNECTED_GAP` may be
+disconnected or nearly so; it is redone in float64 with its exact component
+count from :func:`scipy.sparse.csgraph.connected_components`, so its ``c``
+null vectors are identified exactly, never by a threshold.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import Tensor
 
-from graphssl.pe.dense import Bucket, Chunk, chunks, dense_buckets, parallel_map
+from graphssl.pe.dense import (
+    Bucket,
+    adjacency_blocks,
+    chunks,
+    dense_buckets,
+    edge_values,
+    flat_matrix,
+    layout,
+    parallel_map,
+)
 from graphssl.pe.graphs import GraphSet
 
 #: Largest bucket size whose eigendecomposition runs in float32.
@@ -37,98 +50,105 @@ CONNECTED_GAP = 1e-3
 
 
 @dataclass
-class BucketSpectrum:
-    """Eigenpairs of the normalized Laplacians of one size bucket, ascending.
+class ChunkSpectrum:
+    """Eigenpairs (ascending) of graphs ``lo:hi`` of one bucket.
 
     Shapes:
-        eigvals: ``[B, n]`` in ``[0, 2]``.
-        eigvecs: ``[B, n, n]``, column ``j`` of ``eigvecs[b]`` pairs with ``eigvals[b, j]``.
-        num_components: ``[B]`` connected components, i.e. leading zero eigenvalues.
+        eigvals: ``[b, n]`` in ``[0, 2]``.
+        eigvecs: ``[b, n, n]``; column ``j`` of ``eigvecs[i]`` pairs with ``eigvals[i, j]``.
+        num_components: ``[b]``, the number of leading (zero) eigenvalues forming the null space.
+        rows: the chunk's rows in the sorted node order (``b * n`` rows).
     """
 
+    bucket: Bucket
+    rows: slice
     eigvals: Tensor
     eigvecs: Tensor
     num_components: Tensor
+
+
+class SpectralConsumer(ABC):
+    """Receives every chunk's eigenpairs and writes its own rows (chunks may run in parallel),
+    then assembles its outputs, keyed by attribute suffix, in the input's node order."""
+
+    @abstractmethod
+    def consume(self, part: ChunkSpectrum) -> None:
+        """Use one chunk's eigenpairs."""
+
+    @abstractmethod
+    def finish(self) -> dict[str, Tensor]:
+        """Outputs after every chunk was consumed (large graphs are added here)."""
 
 
 def normalized_laplacian(adjacency: Tensor) -> Tensor:
     """``[B, n, n]`` adjacency to ``[B, n, n]`` normalized Laplacian (isolated rows zero)."""
     degree = adjacency.sum(-1)
     inv_sqrt = torch.where(degree > 0, degree.rsqrt(), torch.zeros_like(degree))
-    laplacian = adjacency * inv_sqrt.unsqueeze(-1) * inv_sqrt.unsqueeze(-2)
-    laplacian.neg_()
+    laplacian = -(adjacency * (inv_sqrt.unsqueeze(-1) * inv_sqrt.unsqueeze(-2)))
     laplacian.diagonal(dim1=-2, dim2=-1).add_((degree > 0).to(laplacian.dtype))
     return laplacian
 
 
-def sym_walk_matrix(adjacency: Tensor) -> Tensor:
-    """``S = I - L``: ``D^{-1/2} A D^{-1/2}`` with 1 on the diagonal of isolated nodes."""
-    degree = adjacency.sum(-1)
+def laplacian_blocks(graphs: GraphSet) -> list[Tensor]:
+    """Per bucket ``[B, n, n]`` float32 normalized Laplacians (cached).
+
+    Built straight from the edge list (one scatter of ``E`` normalized weights)
+    rather than from dense adjacency blocks; a bucket that is not exactly
+    symmetric is rebuilt from :func:`~graphssl.pe.dense.adjacency_blocks`,
+    which applies the directed policy.
+    """
+    if "laplacian_blocks" in graphs.cache:
+        return graphs.cache["laplacian_blocks"]
+    row, col = graphs.edge_index
+    weight = graphs.weights()
+    degree = torch.zeros(graphs.num_nodes).index_add_(0, row, weight)
     inv_sqrt = torch.where(degree > 0, degree.rsqrt(), torch.zeros_like(degree))
-    walk = adjacency * inv_sqrt.unsqueeze(-1) * inv_sqrt.unsqueeze(-2)
-    walk.diagonal(dim1=-2, dim2=-1).add_((degree == 0).to(walk.dtype))
-    return walk
+    value = -weight * (inv_sqrt[row] * inv_sqrt[col])
+    diagonal = degree[layout(graphs).sorted_nodes] > 0
+    flat = flat_matrix(graphs, edge_values(graphs, value), diagonal)
+    blocks = []
+    for i, bucket in enumerate(dense_buckets(graphs)):
+        block = flat[bucket.flat].view(bucket.count, bucket.n, bucket.n)
+        if not torch.equal(block, block.mT):
+            block = normalized_laplacian(adjacency_blocks(graphs)[i])
+        blocks.append(block)
+    graphs.cache["laplacian_blocks"] = blocks
+    return blocks
 
 
-def dense_spectrum(graphs: GraphSet) -> list[BucketSpectrum]:
-    """Eigendecompositions of every size bucket of ``graphs`` (cached on the GraphSet)."""
-    if "spectrum" in graphs.cache:
-        return graphs.cache["spectrum"]
+def spectral_pass(graphs: GraphSet, consumers: list[SpectralConsumer]) -> None:
+    """Decompose every small graph once and feed each chunk to all ``consumers``."""
     buckets = dense_buckets(graphs)
-    spectra = [
-        BucketSpectrum(
-            torch.empty(b.graphs.numel(), b.n),
-            torch.empty(b.graphs.numel(), b.n, b.n),
-            torch.ones(b.graphs.numel(), dtype=torch.long),
-        )
-        for b in buckets
-    ]
+    blocks = laplacian_blocks(graphs)
 
-    def run(chunk: Chunk) -> None:
-        bucket, spectrum = buckets[chunk.bucket], spectra[chunk.bucket]
-        _decompose(bucket, spectrum, chunk.lo, chunk.hi)
+    def run(index: int, lo: int, hi: int) -> None:
+        bucket = buckets[index]
+        laplacian = blocks[index][lo:hi]
+        dtype = torch.float32 if bucket.n <= FLOAT32_MAX_NODES else torch.float64
+        eigvals, eigvecs = torch.linalg.eigh(laplacian.to(dtype))
+        components = torch.ones(hi - lo, dtype=torch.long)
+        if bucket.n > 1:
+            suspect = (eigvals[:, 1] < CONNECTED_GAP).nonzero().view(-1)
+            if suspect.numel():
+                _redo_exact(laplacian[suspect], eigvals, eigvecs, components, suspect)
+        rows = slice(bucket.rows.start + lo * bucket.n, bucket.rows.start + hi * bucket.n)
+        part = ChunkSpectrum(bucket, rows, eigvals.clamp_(0.0, 2.0), eigvecs, components)
+        for consumer in consumers:
+            consumer.consume(part)
 
-    parallel_map(run, chunks(buckets, torch.get_num_threads()))
-    graphs.cache["spectrum"] = spectra
-    return spectra
-
-
-def _decompose(bucket: Bucket, spectrum: BucketSpectrum, lo: int, hi: int) -> None:
-    adjacency = bucket.adjacency[lo:hi]
-    dtype = torch.float32 if bucket.n <= FLOAT32_MAX_NODES else torch.float64
-    eigvals, eigvecs = torch.linalg.eigh(normalized_laplacian(adjacency.to(dtype)))
-    if bucket.n > 1:
-        suspect = (eigvals[:, 1] < CONNECTED_GAP).nonzero().view(-1)
-        if suspect.numel():
-            _redo_exact(adjacency[suspect], eigvals, eigvecs, spectrum.num_components[lo:hi], suspect)
-    spectrum.eigvals[lo:hi] = eigvals.clamp_(0.0, 2.0)
-    spectrum.eigvecs[lo:hi] = eigvecs
+    parallel_map(run, chunks(buckets))
 
 
-def _redo_exact(adjacency: Tensor, eigvals: Tensor, eigvecs: Tensor, num_components: Tensor, rows: Tensor) -> None:
+def _redo_exact(laplacian: Tensor, eigvals: Tensor, eigvecs: Tensor, components: Tensor, rows: Tensor) -> None:
     from scipy.sparse.csgraph import connected_components
 
-    vals, vecs = torch.linalg.eigh(normalized_laplacian(adjacency.double()))
+    vals, vecs = torch.linalg.eigh(laplacian.double())
     eigvals[rows] = vals.to(eigvals.dtype)
     eigvecs[rows] = vecs.to(eigvecs.dtype)
-    for r, a in zip(rows.tolist(), adjacency.numpy()):
-        num_components[r] = connected_components(a != 0, directed=False)[0]
+    for r, block in zip(rows.tolist(), laplacian.numpy()):
+        components[r] = connected_components(block != 0, directed=False)[0]
 
 
-def rw_diagonal(spectrum: BucketSpectrum, powers: Tensor) -> Tensor:
-    """``[B, n, K]`` diagonals ``(S^p)_{ii}`` for each power ``p`` in ``powers`` (``[K]`` ints >= 1)."""
-    mu = 1.0 - spectrum.eigvals
-    values = mu.unsqueeze(-1) ** powers.to(mu.dtype)
-    return torch.bmm(spectrum.eigvecs.square(), values)
-
-
-def spectral_diagonal(spectrum: BucketSpectrum, fn) -> Tensor:
-    """``[B, n, K]`` diagonals of ``f(L)`` where ``fn`` maps ``[B, n]`` eigenvalues to ``[B, n, K]``."""
-    return torch.bmm(spectrum.eigvecs.square(), fn(spectrum.eigvals))
-
-
-def components_numpy(adjacency) -> tuple[int, np.ndarray]:
-    """Connected components of a scipy sparse or dense numpy adjacency."""
-    from scipy.sparse.csgraph import connected_components
-
-    return connected_components(adjacency, directed=False)
+def diagonal_terms(part: ChunkSpectrum, spectral_values: Tensor) -> Tensor:
+    """``[b * n, K]`` diagonals ``sum_j U_ij^2 f_k(lambda_j)`` from ``[b, n, K]`` values ``f_k(lambda_j)``."""
+    return torch.bmm(part.eigvecs.square(), spectral_values).reshape(-1, spectral_values.size(-1))
