@@ -24,7 +24,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from graphssl.pe.dense import DENSE_MAX_NODES, layout
+from graphssl.pe import dense
+from graphssl.pe.dense import layout
 from graphssl.pe.graphs import GraphSet
 from graphssl.pe.moments import sym_walk_sparse
 from graphssl.pe.spectral import ChunkSpectrum, SpectralConsumer, spectral_pass
@@ -99,10 +100,10 @@ def large_graph_eigenpairs(adjacency, k: int) -> tuple[Tensor, Tensor]:
     num, labels = connected_components(adjacency, directed=False)
     sizes = np.bincount(labels, minlength=num)
     candidates: list[tuple[float, int, np.ndarray, np.ndarray]] = []
-    small = np.nonzero(sizes <= DENSE_MAX_NODES)[0]
+    small = np.nonzero(sizes <= dense.DENSE_MAX_NODES)[0]
     if small.size:
         candidates += _small_components(adjacency, labels, small, k)
-    for comp in np.nonzero(sizes > DENSE_MAX_NODES)[0]:
+    for comp in np.nonzero(sizes > dense.DENSE_MAX_NODES)[0]:
         nodes = np.nonzero(labels == comp)[0]
         laplacian = sparse_laplacian(adjacency[nodes][:, nodes].tocsr())
         vals, vecs = smallest_eigenpairs(laplacian, k + 1)

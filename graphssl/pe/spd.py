@@ -18,7 +18,7 @@ from torch import Tensor
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import PSETransform
-from graphssl.pe.dense import DENSE_MAX_NODES
+from graphssl.pe import dense
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
 from graphssl.pe.potentials import PAIRWISE_MAX_NODES, PairBlock, collect_pairs, pair_blocks
 
@@ -88,7 +88,7 @@ class SPD(PSETransform):
 def hop_distances(block: PairBlock) -> Tensor:
     """``[B, n, n]`` int64 hop distances, ``-1`` between components."""
     count, n, _ = block.adjacency.shape
-    if count == 1 and n > DENSE_MAX_NODES:
+    if count == 1 and n > dense.DENSE_MAX_NODES:
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import shortest_path
 
