@@ -81,7 +81,8 @@ class SPD(PSETransform):
                 parts.append((block.nodes, dist))
         result = {"": out}
         if self.pairs:
-            result["_pair_index"], result["_pair_dist"] = collect_pairs(parts, graphs.num_nodes)
+            pair_index, pair_dist = collect_pairs(parts, graphs.num_nodes)
+            result["_pair_index"], result["_pair_dist"] = pair_index, pair_dist.long()
         return result
 
 
