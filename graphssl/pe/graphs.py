@@ -122,21 +122,33 @@ class GraphSet:
         index_base: int = 0,
         weight_attr: str = "edge_weight",
     ) -> "GraphSet":
-        """Concatenate graphs without :class:`~torch_geometric.data.Batch` (only edges are needed)."""
+        """Concatenate graphs without collating a :class:`~torch_geometric.data.Batch` (only edges are needed)."""
         sizes, edges, weights = [], [], []
         for i, data in enumerate(data_list):
-            one = cls.from_data(data, directed=directed, index_base=index_base + i, weight_attr=weight_attr)
-            sizes.append(one.num_nodes)
-            edges.append(one.edge_index)
-            weights.append(one.edge_weight)
+            name = f"graph {index_base + i}"
+            edge_index, num_nodes = data.edge_index, data.num_nodes
+            if edge_index is None or num_nodes is None:
+                raise InvalidGraphError(f"{name}: has no {'edge_index' if edge_index is None else 'num_nodes'}")
+            if edge_index.dim() != 2 or edge_index.size(0) != 2:
+                raise InvalidGraphError(f"{name}: edge_index must have shape [2, E], got {tuple(edge_index.shape)}")
+            for key in ("x", "pos"):
+                value = getattr(data, key, None)
+                if isinstance(value, Tensor) and value.dim() > 0 and value.size(0) != num_nodes:
+                    raise InvalidGraphError(f"{name}: num_nodes is {num_nodes} but {key} has {value.size(0)} rows")
+            weight = getattr(data, weight_attr, None)
+            if weight is not None and weight.numel() != edge_index.size(1):
+                raise InvalidGraphError(f"{name}: {edge_index.size(1)} edges but {weight.numel()} edge weights")
+            sizes.append(int(num_nodes))
+            edges.append(edge_index)
+            weights.append(weight)
         ptr = torch.zeros(len(sizes) + 1, dtype=torch.long)
         ptr[1:] = torch.tensor(sizes, dtype=torch.long).cumsum(0)
         counts = torch.tensor([e.size(1) for e in edges], dtype=torch.long)
-        offsets = ptr[:-1].repeat_interleave(counts)
-        edge_index = torch.cat(edges, 1) + offsets if edges else torch.zeros(2, 0, dtype=torch.long)
+        edge_index = torch.cat(edges, 1).long() if edges else torch.zeros(2, 0, dtype=torch.long)
+        edge_index = edge_index + ptr[:-1].repeat_interleave(counts)
         weight = None
         if any(w is not None for w in weights):
-            weight = torch.cat([w if w is not None else torch.ones(e.size(1)) for w, e in zip(weights, edges)])
+            weight = torch.cat([w.view(-1) if w is not None else torch.ones(e.size(1)) for w, e in zip(weights, edges)])
         return cls(edge_index, ptr, weight, directed=directed, index_base=index_base)
 
     # --------------------------------------------------------------- validation
