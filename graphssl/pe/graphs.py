@@ -60,6 +60,8 @@ class GraphSet:
         edge_weight: optional ``[E]`` non-negative finite weights.
         directed: ``"raise"`` (default) or ``"symmetrize"``; see the module docstring.
         index_base: added to graph positions in error messages (e.g. a dataset offset).
+        node_graph: optional ``[N]`` graph position of every node (a Batch's ``batch``), saving
+            its recomputation.
     """
 
     def __init__(
@@ -70,10 +72,13 @@ class GraphSet:
         *,
         directed: DirectedPolicy = "raise",
         index_base: int = 0,
+        node_graph: Tensor | None = None,
     ) -> None:
         self.directed = check_policy(directed)
         self.index_base = int(index_base)
         self.cache: dict = {}
+        if node_graph is not None:
+            self.cache["node_graph"] = node_graph
         self.ptr = torch.as_tensor(ptr, dtype=torch.long)
         self.sizes = self.ptr.diff()
         self.num_graphs = self.sizes.numel()
@@ -111,7 +116,11 @@ class GraphSet:
                 raise InvalidGraphError(
                     f"graph {graph}: num_nodes is {num_nodes} but {key} has {value.size(0)} rows"
                 )
-        return cls(data.edge_index, ptr, getattr(data, weight_attr, None), directed=directed, index_base=index_base)
+        node_graph = getattr(data, "batch", None) if ptr.numel() > 2 else None
+        if not isinstance(node_graph, Tensor) or node_graph.numel() != int(num_nodes):
+            node_graph = None
+        weight = getattr(data, weight_attr, None)
+        return cls(data.edge_index, ptr, weight, directed=directed, index_base=index_base, node_graph=node_graph)
 
     @classmethod
     def from_data_list(
@@ -167,7 +176,7 @@ class GraphSet:
         if edge_index.numel() == 0:
             return edge_index
         row, col = edge_index
-        lo, hi = int(edge_index.min()), int(edge_index.max())
+        lo, hi = (int(v) for v in torch.aminmax(edge_index))
         if lo < 0 or hi >= self.num_nodes:
             bad = int(((edge_index < 0) | (edge_index >= self.num_nodes)).any(0).nonzero()[0])
             self._raise_out_of_range(bad, edge_index)

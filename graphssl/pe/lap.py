@@ -87,30 +87,29 @@ class LapPEConsumer(SpectralConsumer):
         self.graphs = graphs
         self.k = k
         self.vectors = new_output(graphs, k)
-        self.eigvals = new_output(graphs, k)
-        self.mask = new_output(graphs, k, torch.bool)
+        # Eigenvalues and validity are per graph; they are spread over nodes once, in finish().
+        self.eigvals = torch.zeros(graphs.num_graphs, k)
+        self.valid = torch.zeros(graphs.num_graphs, k, dtype=torch.bool)
 
     def consume(self, part: ChunkSpectrum) -> None:
         vecs, vals, valid = select_nonzero(part, self.k)
-        vecs = vecs * canonical_sign(vecs)
-        n = part.bucket.n
-        write_rows(self.graphs, self.vectors, part.rows, vecs)
-        write_rows(self.graphs, self.eigvals, part.rows, vals.unsqueeze(1).expand(-1, n, -1))
-        write_rows(self.graphs, self.mask, part.rows, valid.unsqueeze(1).expand(-1, n, -1))
+        write_rows(self.graphs, self.vectors, part.rows, vecs * canonical_sign(vecs))
+        self.eigvals.index_copy_(0, part.graphs, vals.to(self.eigvals.dtype))
+        self.valid.index_copy_(0, part.graphs, valid)
 
     def finish(self) -> dict[str, Tensor]:
         from graphssl.pe.lap_sparse import large_graph_eigenpairs
 
-        graphs, k = self.graphs, self.k
-        vectors, eigvals, mask = self.vectors, self.eigvals, self.mask
+        graphs, k, vectors = self.graphs, self.k, self.vectors
         for g in large_graphs(graphs):
             start, stop = int(graphs.ptr[g]), int(graphs.ptr[g + 1])
             vals, vecs = large_graph_eigenpairs(graphs.graph_adjacency(g), k)
             count = vals.numel()
             vectors[start:stop, :count] = vecs * canonical_sign(vecs.unsqueeze(0))[0]
-            eigvals[start:stop, :count] = vals
-            mask[start:stop, :count] = True
-        return {"": vectors, "_mask": mask, "_eigvals": eigvals}
+            self.eigvals[g, :count] = vals
+            self.valid[g, :count] = True
+        node_graph = graphs.node_graph
+        return {"": vectors, "_mask": self.valid.index_select(0, node_graph), "_eigvals": self.eigvals.index_select(0, node_graph)}
 
 
 def select_nonzero(part: ChunkSpectrum, k: int) -> tuple[Tensor, Tensor, Tensor]:

@@ -58,10 +58,12 @@ class ChunkSpectrum:
         eigvecs: ``[b, n, n]``; column ``j`` of ``eigvecs[i]`` pairs with ``eigvals[i, j]``.
         num_components: ``[b]``, the number of leading (zero) eigenvalues forming the null space.
         rows: the chunk's rows in the sorted node order (``b * n`` rows).
+        graphs: ``[b]`` the chunk's graph positions.
     """
 
     bucket: Bucket
     rows: slice
+    graphs: Tensor
     eigvals: Tensor
     eigvecs: Tensor
     num_components: Tensor
@@ -132,7 +134,7 @@ def spectral_pass(graphs: GraphSet, consumers: list[SpectralConsumer]) -> None:
             if suspect.numel():
                 _redo_exact(laplacian[suspect], eigvals, eigvecs, components, suspect)
         rows = slice(bucket.rows.start + lo * bucket.n, bucket.rows.start + hi * bucket.n)
-        part = ChunkSpectrum(bucket, rows, eigvals.clamp_(0.0, 2.0), eigvecs, components)
+        part = ChunkSpectrum(bucket, rows, bucket.graphs[lo:hi], eigvals.clamp_(0.0, 2.0), eigvecs, components)
         for consumer in consumers:
             consumer.consume(part)
 
