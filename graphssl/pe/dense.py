@@ -191,12 +191,22 @@ def chunks(buckets: Sequence[Bucket]) -> list[tuple[int, int, int]]:
 
 
 def parallel_map(fn: Callable[..., T], work: Sequence[tuple], num_workers: int | None = None) -> list[T]:
-    """``[fn(*w) for w in work]`` on ``num_workers`` threads (default ``torch.get_num_threads()``)."""
+    """``[fn(*w) for w in work]`` on ``num_workers`` threads (default ``torch.get_num_threads()``).
+
+    While the workers run, PyTorch's intra-op pool is set to one thread (and
+    restored after): the chunks already occupy every thread, and nested
+    intra-op threads would only oversubscribe the cores.
+    """
     workers = torch.get_num_threads() if num_workers is None else num_workers
     if workers <= 1 or len(work) <= 1:
         return [fn(*w) for w in work]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda w: fn(*w), work))
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda w: fn(*w), work))
+    finally:
+        torch.set_num_threads(saved)
 
 
 def new_output(graphs: GraphSet, width: int, dtype: torch.dtype = torch.float32) -> Tensor:
