@@ -100,10 +100,8 @@ def _build_layout(graphs: GraphSet) -> Layout:
     block = sizes * sizes
     flat_start = torch.zeros(graphs.num_graphs, dtype=torch.long)
     flat_start[ids] = block.cumsum(0) - block
-    row_start = torch.zeros(graphs.num_graphs, dtype=torch.long)
-    row_start[ids] = sizes.cumsum(0) - sizes
-    starts = graphs.ptr[ids]
-    sorted_nodes = torch.repeat_interleave(starts - row_start[ids], sizes) + torch.arange(int(sizes.sum()))
+    starts = graphs.ptr[ids] - (sizes.cumsum(0) - sizes)
+    sorted_nodes = torch.repeat_interleave(starts, sizes) + torch.arange(int(sizes.sum()))
     # The flat position of entry (i, j) of graph g is base[g] + i * n_g + j, with i, j global ids.
     base = flat_start - graphs.ptr[:-1] * (graphs.sizes + 1)
     row, col = graphs.edge_index
@@ -113,11 +111,8 @@ def _build_layout(graphs: GraphSet) -> Layout:
         keep = small[edge_graph]
         row, col, edge_graph = row[keep], col[keep], edge_graph[keep]
     edge_flat = base[edge_graph] + row * graphs.sizes[edge_graph] + col
-    diag_flat = flat_start[ids].repeat_interleave(sizes) + (
-        torch.arange(sorted_nodes.numel()) - row_start[ids].repeat_interleave(sizes)
-    ) * (sizes.repeat_interleave(sizes) + 1)
 
-    buckets = []
+    buckets, diagonals = [], []
     ns, counts = torch.unique_consecutive(sizes, return_counts=True)
     lo = row_lo = flat_lo = 0
     for n, count in zip(ns.tolist(), counts.tolist()):
@@ -125,7 +120,9 @@ def _build_layout(graphs: GraphSet) -> Layout:
         rows = slice(row_lo, row_lo + count * n)
         flat = slice(flat_lo, flat_lo + count * n * n)
         buckets.append(Bucket(n, bucket_ids, sorted_nodes[rows].view(count, n), rows, flat))
+        diagonals.append((torch.arange(count) * (n * n)).unsqueeze(1) + torch.arange(n) * (n + 1) + flat_lo)
         lo, row_lo, flat_lo = lo + count, rows.stop, flat.stop
+    diag_flat = torch.cat([d.view(-1) for d in diagonals]) if diagonals else torch.zeros(0, dtype=torch.long)
     return Layout(buckets, sorted_nodes, edge_flat, keep, diag_flat, flat_lo)
 
 

@@ -102,10 +102,15 @@ def laplacian_blocks(graphs: GraphSet) -> list[Tensor]:
     if "laplacian_blocks" in graphs.cache:
         return graphs.cache["laplacian_blocks"]
     row, col = graphs.edge_index
-    weight = graphs.weights()
-    degree = torch.zeros(graphs.num_nodes).index_add_(0, row, weight)
+    if graphs.edge_weight is None:
+        degree = torch.bincount(row, minlength=graphs.num_nodes).float()
+    else:
+        degree = torch.zeros(graphs.num_nodes).index_add_(0, row, graphs.edge_weight)
     inv_sqrt = torch.where(degree > 0, degree.rsqrt(), torch.zeros_like(degree))
-    value = -weight * (inv_sqrt[row] * inv_sqrt[col])
+    # dis_i * dis_j is computed the same way for (i, j) and (j, i), so symmetric input stays exactly symmetric.
+    value = (inv_sqrt[row] * inv_sqrt[col]).neg_()
+    if graphs.edge_weight is not None:
+        value.mul_(graphs.edge_weight)
     diagonal = degree[layout(graphs).sorted_nodes] > 0
     flat = flat_matrix(graphs, edge_values(graphs, value), diagonal)
     blocks = []
