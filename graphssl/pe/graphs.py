@@ -112,10 +112,8 @@ class GraphSet:
         for key in ("x", "pos"):
             value = getattr(data, key, None)
             if isinstance(value, Tensor) and value.dim() > 0 and value.size(0) != int(num_nodes):
-                graph = index_base if ptr.numel() == 2 else f"{index_base}.."
-                raise InvalidGraphError(
-                    f"graph {graph}: num_nodes is {num_nodes} but {key} has {value.size(0)} rows"
-                )
+                g, count, rows = _first_mismatch(data, key, ptr, value)
+                raise InvalidGraphError(f"graph {index_base + g}: num_nodes is {count} but {key} has {rows} rows")
         node_graph = getattr(data, "batch", None) if ptr.numel() > 2 else None
         if not isinstance(node_graph, Tensor) or node_graph.numel() != int(num_nodes):
             node_graph = None
@@ -274,3 +272,14 @@ class GraphSet:
         """Scipy CSR adjacency of graph ``g`` alone (local node numbering)."""
         start, stop = int(self.ptr[g]), int(self.ptr[g + 1])
         return self.adjacency()[start:stop, start:stop].tocsr()
+
+
+def _first_mismatch(data, key: str, ptr: Tensor, value: Tensor) -> tuple[int, int, int]:
+    """``(graph, num_nodes, rows of key)`` of the first graph whose ``key`` rows disagree with ``ptr``."""
+    slices = getattr(data, "_slice_dict", {}).get(key) if ptr.numel() > 2 else None
+    if slices is None or slices.numel() != ptr.numel():
+        return 0, int(ptr[-1]), value.size(0)
+    bad = (slices.diff() != ptr.diff()).nonzero().view(-1)
+    g = int(bad[0]) if bad.numel() else 0
+    return g, int(ptr[g + 1] - ptr[g]), int(slices[g + 1] - slices[g])
+

@@ -88,3 +88,13 @@ def test_empty_graphs_in_a_batch():
     for kind in KINDS:
         out = resolve(kind).compute(batch)
         assert out[kind].size(0) == 3
+
+
+def test_mismatched_num_nodes_in_a_batch_names_the_graph():
+    good = to_data(nx.path_graph(3))
+    good.x = torch.zeros(3, 1)
+    bad = to_data(nx.path_graph(4))
+    bad.x = torch.zeros(5, 1)
+    batch = Batch.from_data_list([good, bad, good])
+    with pytest.raises(InvalidGraphError, match="graph 1: num_nodes is 4 but x has 5 rows"):
+        RWSE().compute(batch)
