@@ -20,7 +20,7 @@ each line is one undirected edge. Nodes are numbered in order of first
 appearance, which is the row order of every output. networkx files keep their
 node order; undirected graphs get both edge directions, directed ones keep one
 (the ``directed`` policy then applies), multigraphs keep every parallel edge,
-and a numeric ``weight`` edge attribute becomes the edge weight. A ``.pt``
+and the ``weight`` edge attribute (a number) becomes the edge weight. A ``.pt``
 file may hold what :meth:`torch_geometric.data.InMemoryDataset.save` writes
 (also a dataset's ``processed/*.pt``), a list of ``Data``, or one ``Data``.
 """
@@ -34,7 +34,7 @@ from typing import Iterator
 import torch
 from torch_geometric.data import Data
 
-from graphssl.errors import ConfigError, InputFileError
+from graphssl.errors import ConfigError, InputFileError, InvalidGraphError
 
 EXTENSIONS = {
     "edgelist": (".edgelist", ".edges", ".txt", ".tsv", ".csv", ".el"),
@@ -92,7 +92,11 @@ def read_input(path: str | Path, fmt: str = "auto", weight: str = "weight") -> G
     if fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     graph = _read_networkx(path, fmt)
-    return GraphInput(path, [from_networkx(graph, weight)], [str(v) for v in graph.nodes])
+    try:
+        data = from_networkx(graph, weight)
+    except InvalidGraphError as exc:
+        raise InputFileError(f"{path}: {exc}") from None
+    return GraphInput(path, [data], [str(v) for v in graph.nodes])
 
 
 def read_edge_list(path: Path) -> tuple[Data, list[str]]:
@@ -150,7 +154,9 @@ def from_networkx(graph, weight: str = "weight") -> Data:
     rows, cols, weights = [], [], []
     for u, v, attrs in graph.edges(data=True):
         value = attrs.get(weight, 1.0)
-        w = float(value) if isinstance(value, (int, float)) else 1.0
+        if not isinstance(value, (int, float)):
+            raise InvalidGraphError(f"edge ({u}, {v}): {weight} {value!r} is not a number")
+        w = float(value)
         i, j = index[u], index[v]
         both = not graph.is_directed() and i != j
         rows += [i, j] if both else [i]

@@ -129,3 +129,12 @@ def test_all_rejected_still_writes_every_array(tmp_path, capsys):
     arrays = np.load(tmp_path / "o.npz")
     assert code == 0 and arrays["rwse"].shape == (0, 4) and arrays["rejected"].tolist() == [0, 1]
     assert arrays["ptr"].tolist() == [0, 0, 0] and arrays["spd_matrix"].shape == (0,)
+
+
+def test_non_numeric_weight_is_an_error(tmp_path, capsys):
+    path = tmp_path / "w.graphml"
+    graph = nx.path_graph(3)
+    graph[0][1]["weight"] = "heavy"
+    nx.write_graphml(graph, path)
+    code, _, err = run([path, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2 and err.strip() == f"graphssl: error: {path}: edge (0, 1): weight 'heavy' is not a number"
