@@ -3,9 +3,10 @@
 For a symmetric ``S`` (here ``D^{-1/2} A D^{-1/2}``), ``(S^{2m})_{ii} = ||S^m e_i||^2``
 and ``(S^{2m+1})_{ii} = <S^m e_i, S^{m+1} e_i>``, so the first ``K`` diagonals
 need the columns ``S^m e_i`` for ``m <= ceil(K / 2)`` only. Columns are
-processed in blocks of :data:`BLOCK_COLUMNS` as sparse matrices; after a
-reverse Cuthill-McKee ordering a block is a local patch of the graph, and
-``S^m e_i`` is supported on the ball of radius ``m`` around ``i``.
+processed in blocks as sparse matrices, each block sized from the previous
+one's fill so it holds about :data:`BLOCK_ENTRIES` non-zeros; after a reverse
+Cuthill-McKee ordering a block is a local patch of the graph, and ``S^m e_i``
+is supported on the ball of radius ``m`` around ``i``.
 
 Cost: time and memory grow with the sizes of those balls. Sparse graphs with
 local structure (meshes, road networks, molecules, low-degree expanders) stay
@@ -18,8 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Columns per block: larger blocks amortise sparse-product overhead, smaller ones bound memory.
-BLOCK_COLUMNS = 512
+#: Columns in the first block; later blocks are sized to keep about :data:`BLOCK_ENTRIES` non-zeros.
+FIRST_BLOCK = 1024
+#: Target non-zeros of one block's column powers (bounds memory to roughly 100-200 MiB).
+BLOCK_ENTRIES = 1 << 23
+MAX_BLOCK = 8192
 
 
 def sym_walk_sparse(adjacency):
@@ -33,13 +37,12 @@ def sym_walk_sparse(adjacency):
     return (scale @ adjacency @ scale + sp.diags((degree == 0).astype(float))).tocsr()
 
 
-def walk_diagonals(walk, max_power: int, *, block: int = BLOCK_COLUMNS) -> np.ndarray:
+def walk_diagonals(walk, max_power: int) -> np.ndarray:
     """``[N, max_power]`` with column ``p - 1`` holding ``diag(S^p)``.
 
     Args:
         walk: symmetric ``[N, N]`` scipy sparse matrix ``S``.
         max_power: largest power ``K >= 1``.
-        block: columns per block (default :data:`BLOCK_COLUMNS`).
     """
     import scipy.sparse as sp
     from scipy.sparse.csgraph import reverse_cuthill_mckee
@@ -50,16 +53,21 @@ def walk_diagonals(walk, max_power: int, *, block: int = BLOCK_COLUMNS) -> np.nd
     walk = walk[order][:, order].tocsr()
     half = (max_power + 1) // 2
     out = np.zeros((n, max_power))
-    for lo in range(0, n, block):
+    lo, block = 0, FIRST_BLOCK
+    while lo < n:
         hi = min(lo + block, n)
         prev = sp.csr_matrix((np.ones(hi - lo), (np.arange(lo, hi), np.arange(hi - lo))), shape=(n, hi - lo))
         cur = walk[:, lo:hi].tocsr()
+        peak = cur.nnz
         for m in range(1, half + 1):
             out[lo:hi, 2 * m - 2] = np.asarray(prev.multiply(cur).sum(0)).ravel()
             if 2 * m <= max_power:
                 out[lo:hi, 2 * m - 1] = np.asarray(cur.multiply(cur).sum(0)).ravel()
             if m < half:
                 prev, cur = cur, (walk @ cur).tocsr()
+                peak = max(peak, cur.nnz)
+        block = int(np.clip(BLOCK_ENTRIES * (hi - lo) / max(peak, 1), 64, MAX_BLOCK))
+        lo = hi
     result = np.empty_like(out)
     result[order] = out
     return result
