@@ -112,7 +112,7 @@ def molecules(args: argparse.Namespace) -> None:
     rw, lap_default, lap_sym = AddRandomWalkPE(20, "rw"), AddLaplacianEigenvectorPE(8, "lap"), AddLaplacianEigenvectorPE(8, "lap", is_undirected=True)
 
     def pyg(lap):
-        return [lap(rw(data.clone())) for data in graphs]
+        return [lap(rw(data)) for data in graphs]
 
     methods = {
         "pyg_default": lambda: pyg(lap_default),

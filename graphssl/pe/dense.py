@@ -28,7 +28,7 @@ from graphssl.pe.graphs import SYMMETRY_RTOL, GraphSet, directed_message
 #: Graphs up to this many nodes use dense batched paths; larger ones use sparse ones.
 DENSE_MAX_NODES = 256
 #: Matrix entries per parallel chunk: small enough to stay in cache and balance threads.
-CHUNK_ENTRIES = 1 << 17
+CHUNK_ENTRIES = 1 << 19
 
 T = TypeVar("T")
 
