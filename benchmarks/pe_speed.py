@@ -133,10 +133,11 @@ def molecules(args: argparse.Namespace) -> None:
     rwse_dev = float((pyg_rw - out["rwse"]).abs().max())
     eig_dev, covered = eigenvalue_deviation(results["pyg_is_undirected"], out, batch.ptr, graphs)
     eig_dev_default, _ = eigenvalue_deviation(results["pyg_default"], out, batch.ptr, graphs)
+    load = os.getloadavg()
     sizes = np.array([g.num_nodes for g in graphs])
     speed = {name: len(graphs) / seconds for name, seconds in best.items()}
     print(f"\n== {len(graphs)} MOSES graphs (nodes: mean {sizes.mean():.1f}, max {sizes.max()}), "
-          f"{torch.get_num_threads()} thread(s), best of {args.repeats} ==")
+          f"{torch.get_num_threads()} thread(s), best of {args.repeats}; load average after: {load[0]:.2f} ==")
     for name in methods:
         print(f"{name:>20}: {best[name]:7.3f} s  {speed[name]:9.0f} graphs/s")
     for base in ("pyg_default", "pyg_is_undirected"):

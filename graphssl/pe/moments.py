@@ -21,8 +21,8 @@ import numpy as np
 
 #: Columns in the first block; later blocks are sized to keep about :data:`BLOCK_ENTRIES` non-zeros.
 FIRST_BLOCK = 1024
-#: Target non-zeros of one block's column powers (bounds memory to roughly 100-200 MiB).
-BLOCK_ENTRIES = 1 << 23
+#: Target non-zeros of one block's column powers (bounds memory to roughly 200 MiB).
+BLOCK_ENTRIES = 1 << 22
 MAX_BLOCK = 8192
 
 
