@@ -88,8 +88,8 @@ class HeatConsumer(SpectralConsumer):
         self.out = new_output(graphs, len(self.times))
 
     def consume(self, part: ChunkSpectrum) -> None:
-        t = torch.tensor(self.times, dtype=part.eigvals.dtype)
-        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, torch.exp(-part.eigvals.unsqueeze(-1) * t)))
+        t = torch.tensor(self.times, dtype=part.eigvals.dtype).view(1, -1, 1)
+        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, torch.exp(-t * part.eigvals.unsqueeze(1))))
 
     def finish(self) -> dict[str, Tensor]:
         graphs, times, out = self.graphs, self.times, self.out

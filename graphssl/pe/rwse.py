@@ -79,8 +79,8 @@ class RWSEConsumer(SpectralConsumer):
         self.out = new_output(graphs, k)
 
     def consume(self, part: ChunkSpectrum) -> None:
-        mu = (1.0 - part.eigvals).unsqueeze(-1)
-        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, mu.expand(-1, -1, self.k).cumprod(-1)))
+        powers = (1.0 - part.eigvals).unsqueeze(1).expand(-1, self.k, -1).cumprod(1)
+        write_rows(self.graphs, self.out, part.rows, diagonal_terms(part, powers))
 
     def from_powers(self, bucket: Bucket, laplacian: Tensor, lo: int) -> None:
         """``(S^p)_ii`` for ``p = 1..k`` with ``S = I - L``: ``(S^{a+b})_ii = sum_j (S^a)_ij (S^b)_ij``."""

@@ -157,5 +157,10 @@ def _redo_exact(laplacian: Tensor, eigvals: Tensor, eigvecs: Tensor, components:
 
 
 def diagonal_terms(part: ChunkSpectrum, spectral_values: Tensor) -> Tensor:
-    """``[b * n, K]`` diagonals ``sum_j U_ij^2 f_k(lambda_j)`` from ``[b, n, K]`` values ``f_k(lambda_j)``."""
-    return torch.bmm(part.eigvecs.square(), spectral_values).reshape(-1, spectral_values.size(-1))
+    """``[b * n, K]`` diagonals ``sum_j U_ij^2 f_k(lambda_j)`` from ``[b, K, n]`` values ``f_k(lambda_j)``.
+
+    Computed as ``(F @ (U^2)^T)^T``: LAPACK returns column-major eigenvectors, so
+    ``(U^2)^T`` is contiguous and this orientation runs about twice as fast.
+    """
+    out = torch.bmm(spectral_values.to(part.eigvecs.dtype), part.eigvecs.square().mT)
+    return out.mT.reshape(-1, spectral_values.size(1))
