@@ -102,15 +102,17 @@ def _build_layout(graphs: GraphSet) -> Layout:
     flat_start[ids] = block.cumsum(0) - block
     starts = graphs.ptr[ids] - (sizes.cumsum(0) - sizes)
     sorted_nodes = torch.repeat_interleave(starts, sizes) + torch.arange(int(sizes.sum()))
-    # The flat position of entry (i, j) of graph g is base[g] + i * n_g + j, with i, j global ids.
-    base = flat_start - graphs.ptr[:-1] * (graphs.sizes + 1)
+    # Entry (i, j) of graph g (global ids) sits at flat_start[g] + (i - ptr[g]) * n_g + (j - ptr[g]),
+    # i.e. at row_base[i] + j with a per-node row_base: one gather per edge.
+    node_graph = graphs.node_graph
+    n_node = graphs.sizes[node_graph]
+    row_base = flat_start[node_graph] - graphs.ptr[node_graph] * (n_node + 1) + torch.arange(graphs.num_nodes) * n_node
     row, col = graphs.edge_index
-    edge_graph = graphs.edge_graph
     keep = None
     if not all_small:
-        keep = small[edge_graph]
-        row, col, edge_graph = row[keep], col[keep], edge_graph[keep]
-    edge_flat = base[edge_graph] + row * graphs.sizes[edge_graph] + col
+        keep = small[graphs.edge_graph]
+        row, col = row[keep], col[keep]
+    edge_flat = row_base[row] + col
 
     buckets, diagonals = [], []
     ns, counts = torch.unique_consecutive(sizes, return_counts=True)

@@ -136,7 +136,7 @@ def canonical_sign(vectors: Tensor, tol: float = SIGN_TOL) -> Tensor:
     The largest-magnitude entry becomes positive; ties are broken by comparing
     ``sort(v)`` with ``sort(-v)`` from the top (permutation-invariant).
     """
-    bottom, top = torch.aminmax(vectors, dim=1)
+    top, bottom = vectors.amax(1), vectors.amin(1)
     balance = top + bottom
     sign = torch.where(balance < -tol, -1.0, 1.0)
     tied = (balance.abs() <= tol) & (top > tol)
