@@ -132,7 +132,8 @@ def spectral_pass(graphs: GraphSet, consumers: list[SpectralConsumer]) -> None:
         bucket = buckets[index]
         laplacian = blocks[index][lo:hi]
         dtype = torch.float32 if bucket.n <= FLOAT32_MAX_NODES else torch.float64
-        eigvals, eigvecs = torch.linalg.eigh(laplacian.to(dtype))
+        # L is symmetric: its transpose is the same matrix, already in LAPACK's column-major layout.
+        eigvals, eigvecs = torch.linalg.eigh(laplacian.to(dtype).mT)
         components = torch.ones(hi - lo, dtype=torch.long)
         if bucket.n > 1:
             suspect = (eigvals[:, 1] < CONNECTED_GAP).nonzero().view(-1)
