@@ -32,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MOSES = ROOT.parent / "shared" / "data" / "moses" / "train.csv.gz"
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -109,7 +111,9 @@ def molecules(args: argparse.Namespace) -> None:
     graphs = load_molecules(args.moses, args.graphs)
     batch = Batch.from_data_list(graphs)
     ours = AddPSE([RWSE(k=20), LapPE(k=8)])
-    rw, lap_default, lap_sym = AddRandomWalkPE(20, "rw"), AddLaplacianEigenvectorPE(8, "lap"), AddLaplacianEigenvectorPE(8, "lap", is_undirected=True)
+    rw = AddRandomWalkPE(20, "rw")
+    lap_default = AddLaplacianEigenvectorPE(8, "lap")
+    lap_sym = AddLaplacianEigenvectorPE(8, "lap", is_undirected=True)
 
     def pyg(lap):
         return [lap(rw(data)) for data in graphs]
@@ -147,7 +151,8 @@ def molecules(args: argparse.Namespace) -> None:
     print(f"max |LapPE eigenvalue - PyG Rayleigh quotient|: {eig_dev:.2e} (is_undirected), "
           f"{eig_dev_default:.2e} (default), over {covered} eigenpairs")
     assert rwse_dev < 1e-5 and eig_dev < 1e-5 and eig_dev_default < 1e-5, "values do not match PyG"
-    print(json.dumps({"threads": torch.get_num_threads(), "graphs_per_s": speed, "rwse_dev": rwse_dev, "eig_dev": eig_dev}))
+    summary = {"threads": torch.get_num_threads(), "graphs_per_s": speed, "rwse_dev": rwse_dev, "eig_dev": eig_dev}
+    print(json.dumps(summary))
 
 
 def eigenvalue_deviation(pyg_graphs, out, ptr, graphs):
@@ -193,7 +198,8 @@ def large_graph(args: argparse.Namespace, case: str) -> None:
     out = RWSE(k=20).compute(data)["rwse"].numpy()
     seconds = time.perf_counter() - start
     peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    adjacency = sparse.coo_matrix((np.ones(data.edge_index.size(1)), data.edge_index.numpy()), shape=(nodes, nodes)).tocsr()
+    ones = np.ones(data.edge_index.size(1))
+    adjacency = sparse.coo_matrix((ones, data.edge_index.numpy()), shape=(nodes, nodes)).tocsr()
     walk = sparse.diags(1 / np.asarray(adjacency.sum(1)).ravel()) @ adjacency
     sample = rng.choice(nodes, 64, replace=False)
     columns = sparse.csr_matrix((np.ones(64), (sample, np.arange(64))), shape=(nodes, 64))

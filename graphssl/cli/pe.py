@@ -45,7 +45,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("input", metavar="INPUT", help="edge list, GraphML/GML/GEXF/adjlist/Pajek file, or saved PyG dataset (.pt)")
+    parser.add_argument(
+        "input", metavar="INPUT", help="edge list, GraphML/GML/GEXF/adjlist/Pajek file, or saved PyG dataset (.pt)"
+    )
     parser.add_argument("--kinds", default="rwse:20,lap:8", help="encodings to compute (default: rwse:20,lap:8)")
     parser.add_argument("--out", required=True, metavar="OUT.npz", help="output file")
     parser.add_argument(

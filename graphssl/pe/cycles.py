@@ -113,7 +113,8 @@ def _count_from(graphs, starts, indptr, indices, counts, max_length, max_paths) 
             cycle_nodes = grown[closing]
             if cycle_nodes.numel():
                 column = torch.full_like(cycle_nodes, length - 3)
-                counts.index_put_((cycle_nodes.reshape(-1), column.reshape(-1)), torch.ones(cycle_nodes.numel(), dtype=counts.dtype), accumulate=True)
+                ones = torch.ones(cycle_nodes.numel(), dtype=counts.dtype)
+                counts.index_put_((cycle_nodes.reshape(-1), column.reshape(-1)), ones, accumulate=True)
         if length == max_length:
             return
         keep = (nxt > start) & ~(grown == nxt.unsqueeze(1)).any(1)

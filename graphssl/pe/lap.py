@@ -81,7 +81,7 @@ class LapPE(PSETransform):
 
 
 class LapPEConsumer(SpectralConsumer):
-    """Selects, signs and pads eigenpairs in sorted row order; adds large graphs at the end."""
+    """Selects, signs and pads each chunk's eigenpairs; adds the large graphs at the end."""
 
     def __init__(self, graphs: GraphSet, k: int) -> None:
         self.graphs = graphs
@@ -109,7 +109,8 @@ class LapPEConsumer(SpectralConsumer):
             self.eigvals[g, :count] = vals
             self.valid[g, :count] = True
         node_graph = graphs.node_graph
-        return {"": vectors, "_mask": self.valid.index_select(0, node_graph), "_eigvals": self.eigvals.index_select(0, node_graph)}
+        mask, eigvals = self.valid.index_select(0, node_graph), self.eigvals.index_select(0, node_graph)
+        return {"": vectors, "_mask": mask, "_eigvals": eigvals}
 
 
 def select_nonzero(part: ChunkSpectrum, k: int) -> tuple[Tensor, Tensor, Tensor]:

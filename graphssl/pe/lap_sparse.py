@@ -128,7 +128,8 @@ class _Candidates(SpectralConsumer):
     def consume(self, part: ChunkSpectrum) -> None:
         n = part.bucket.n
         nodes = self.sorted_nodes[part.rows].view(-1, n)
-        self.chunks.append((nodes, part.eigvals[:, 1 : self.k + 1].double(), part.eigvecs[:, :, 1 : self.k + 1].double()))
+        vals, vecs = part.eigvals[:, 1 : self.k + 1].double(), part.eigvecs[:, :, 1 : self.k + 1].double()
+        self.chunks.append((nodes, vals, vecs))
 
     def finish(self) -> dict[str, Tensor]:
         return {}
@@ -150,5 +151,6 @@ def _small_components(adjacency, labels: np.ndarray, comps: np.ndarray, k: int) 
     for local, vals, vecs in collector.chunks:
         for b in range(local.size(0)):
             members = nodes[local[b].numpy()]
-            out += [(float(vals[b, j]), int(members.min()), members, vecs[b, :, j].numpy()) for j in range(vals.size(1))]
+            first = int(members.min())
+            out += [(float(vals[b, j]), first, members, vecs[b, :, j].numpy()) for j in range(vals.size(1))]
     return out

@@ -36,7 +36,9 @@ class EncodeResult:
     rejects: list[tuple[int, InvalidGraphError]] = field(default_factory=list)
 
 
-def encode_all(source, encodings: Sequence[PSETransform], *, batch_size: int = 1024, progress: bool = False) -> EncodeResult:
+def encode_all(
+    source, encodings: Sequence[PSETransform], *, batch_size: int = 1024, progress: bool = False
+) -> EncodeResult:
     """Encode every graph of ``source`` (a :class:`~graphssl.pe.io.GraphInput`)."""
     from tqdm import tqdm
 
@@ -54,7 +56,8 @@ def encode_all(source, encodings: Sequence[PSETransform], *, batch_size: int = 1
             bar.update(len(graphs))
     if not result.parts:
         # Every graph was rejected: still write every array, with zero rows.
-        empty = GraphSet(torch.zeros(2, 0, dtype=torch.long), torch.zeros(1, dtype=torch.long), directed=transform.directed)
+        no_edges, no_graphs = torch.zeros(2, 0, dtype=torch.long), torch.zeros(1, dtype=torch.long)
+        empty = GraphSet(no_edges, no_graphs, directed=transform.directed)
         result.parts.append(transform.compute(empty))
     return result
 
@@ -69,7 +72,9 @@ def _encode_one(transform: AddPSE, data, index: int, result: EncodeResult) -> No
         result.sizes.append(0)
 
 
-def to_arrays(result: EncodeResult, pair_names: dict[str, str], node_names: list[str] | None = None) -> dict[str, np.ndarray]:
+def to_arrays(
+    result: EncodeResult, pair_names: dict[str, str], node_names: list[str] | None = None
+) -> dict[str, np.ndarray]:
     """The ``.npz`` layout documented in ``graphssl pe --help`` and docs/pe.md."""
     sizes = np.asarray(result.sizes, dtype=np.int64)
     arrays: dict[str, np.ndarray] = {}

@@ -72,7 +72,9 @@ class PageRank(PSETransform):
 
     kind = "pagerank"
 
-    def __init__(self, alpha: float = 0.85, *, attr_name: str | None = None, directed: DirectedPolicy = "raise") -> None:
+    def __init__(
+        self, alpha: float = 0.85, *, attr_name: str | None = None, directed: DirectedPolicy = "raise"
+    ) -> None:
         super().__init__(attr_name=attr_name, directed=directed)
         if not 0.0 < float(alpha) < 1.0:
             raise ConfigError(f"PageRank alpha must be in (0, 1), got {alpha}")

@@ -41,7 +41,10 @@ def test_edge_list_rows_follow_first_appearance(tmp_path, capsys):
     assert arrays["ptr"].tolist() == [0, 4] and arrays["rejected"].size == 0
 
 
-@pytest.mark.parametrize("writer, suffix", [(nx.write_graphml, "graphml"), (nx.write_gml, "gml"), (nx.write_gexf, "gexf")])
+WRITERS = [(nx.write_graphml, "graphml"), (nx.write_gml, "gml"), (nx.write_gexf, "gexf")]
+
+
+@pytest.mark.parametrize("writer, suffix", WRITERS)
 def test_networkx_formats(tmp_path, capsys, writer, suffix):
     graph = nx.relabel_nodes(nx.frucht_graph(), {i: f"n{(i * 5) % 12}" for i in range(12)})
     for i, (u, v) in enumerate(graph.edges):
@@ -85,7 +88,8 @@ def test_pyg_dataset_one_output_per_graph_and_rejects(tmp_path, capsys, saver):
         reference = expected(graphs[g])
         np.testing.assert_allclose(arrays["rwse"][ptr[g] : ptr[g + 1]], reference["rwse"].numpy(), atol=1e-6)
         np.testing.assert_allclose(arrays["lap"][ptr[g] : ptr[g + 1]], reference["lap"].numpy(), atol=1e-6)
-        np.testing.assert_array_equal(arrays["spd_matrix"][pair_ptr[g] : pair_ptr[g + 1]], reference["spd_pair_dist"].numpy())
+        pairs = arrays["spd_matrix"][pair_ptr[g] : pair_ptr[g + 1]]
+        np.testing.assert_array_equal(pairs, reference["spd_pair_dist"].numpy())
 
 
 def test_unparsable_edge_list_names_file_and_line(tmp_path, capsys):

@@ -8,7 +8,15 @@ from torch_geometric.transforms import AddLaplacianEigenvectorPE
 import graphssl.pe.dense as dense
 import graphssl.pe.lap_sparse as lap_sparse
 from graphssl.pe import LapPE, random_sign_flip
-from tests.pe.helpers import dense_adjacency, eigenspace_projectors, normalized_laplacian, permute, to_data, zoo, zoo_data
+from tests.pe.helpers import (
+    dense_adjacency,
+    eigenspace_projectors,
+    normalized_laplacian,
+    permute,
+    to_data,
+    zoo,
+    zoo_data,
+)
 
 
 def reference(data: Data, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +141,12 @@ def test_random_sign_flip_is_seeded():
 
 
 def large_graph() -> Data:
-    parts = [nx.connected_watts_strogatz_graph(40, 4, 0.3, seed=1), nx.cycle_graph(9), nx.frucht_graph(), nx.empty_graph(2)]
+    parts = [
+        nx.connected_watts_strogatz_graph(40, 4, 0.3, seed=1),
+        nx.cycle_graph(9),
+        nx.frucht_graph(),
+        nx.empty_graph(2),
+    ]
     return to_data(nx.disjoint_union_all(parts), weight="weight")
 
 

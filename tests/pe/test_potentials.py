@@ -69,7 +69,8 @@ def test_pair_index_is_graph_by_graph_row_major():
     offset, expected = 0, []
     for d in datas:
         n = d.num_nodes
-        expected.append(torch.stack(torch.meshgrid(torch.arange(n), torch.arange(n), indexing="ij")).view(2, -1) + offset)
+        grid = torch.meshgrid(torch.arange(n), torch.arange(n), indexing="ij")
+        expected.append(torch.stack(grid).view(2, -1) + offset)
         offset += n
     assert torch.equal(out["resistance_pair_index"], torch.cat(expected, 1))
 
