@@ -10,8 +10,9 @@ Cycles are enumerated exactly, for all graphs at once, as tensors of simple
 paths that start at their cycle's smallest node and only visit larger nodes;
 a path closes into a cycle when its last node is adjacent to the start, and
 each cycle is kept in one direction only. The number of open paths grows
-quickly on dense graphs, so it is capped by ``max_paths`` per batch of start
-nodes; a graph that needs more raises an
+quickly on dense graphs, so it is capped by ``max_paths``: start nodes are
+processed in groups that are halved until they fit, and a graph where a
+single start node needs more raises an
 :class:`~graphssl.errors.InvalidGraphError` naming it.
 """
 
@@ -36,7 +37,8 @@ class CycleCounts(PSETransform):
 
     Args:
         max_length: longest cycle counted (default ``8``, at least ``3``).
-        max_paths: cap on simultaneously open paths (default ``2e7``).
+        max_paths: cap on simultaneously open paths (default ``2e6``, about 130 MiB); start
+            nodes are processed in smaller groups to stay under it.
         attr_name: output attribute (default ``"cycles"``).
         directed: ``"raise"`` (default) or ``"symmetrize"``.
 
@@ -50,7 +52,7 @@ class CycleCounts(PSETransform):
         self,
         max_length: int = 8,
         *,
-        max_paths: int = 20_000_000,
+        max_paths: int = 2_000_000,
         attr_name: str | None = None,
         directed: DirectedPolicy = "raise",
     ) -> None:
@@ -80,29 +82,47 @@ def cycle_counts(graphs: GraphSet, max_length: int, max_paths: int) -> Tensor:
     """``[N, max_length - 2]`` float32 cycle counts for every node of ``graphs``."""
     counts = torch.zeros(graphs.num_nodes, max_length - 2, dtype=torch.float64)
     indptr, indices = simple_csr(graphs)
-    degree = indptr.diff()
     # Nodes with fewer than two neighbours lie on no cycle and start none.
-    starts = (degree >= 2).nonzero().view(-1)
-    for lo in range(0, starts.numel(), START_CHUNK):
-        _count_from(graphs, starts[lo : lo + START_CHUNK], indptr, indices, counts, max_length, max_paths)
+    starts = (indptr.diff() >= 2).nonzero().view(-1)
+    pending = [starts[lo : lo + START_CHUNK] for lo in range(0, starts.numel(), START_CHUNK)][::-1]
+    while pending:
+        chunk = pending.pop()
+        try:
+            found = _cycles_from(chunk, indptr, indices, max_length, max_paths)
+        except _TooManyPaths:
+            if chunk.numel() == 1:
+                raise InvalidGraphError(
+                    f"{graphs.graph_name(int(graphs.node_graph[chunk[0]]))}: counting cycles up to length "
+                    f"{max_length} needs more than max_paths={max_paths} open paths from one node; "
+                    "lower max_length or raise max_paths"
+                ) from None
+            # Fewer start nodes at once keep the open paths under the cap.
+            half = chunk.numel() // 2
+            pending += [chunk[half:], chunk[:half]]
+            continue
+        for length, nodes in found:
+            column = torch.full_like(nodes, length - 3)
+            ones = torch.ones(nodes.numel(), dtype=counts.dtype)
+            counts.index_put_((nodes.reshape(-1), column.reshape(-1)), ones, accumulate=True)
     return counts.float()
 
 
-def _count_from(graphs, starts, indptr, indices, counts, max_length, max_paths) -> None:
+class _TooManyPaths(Exception):
+    """More open paths than the cap; the caller retries with fewer start nodes."""
+
+
+def _cycles_from(starts: Tensor, indptr: Tensor, indices: Tensor, max_length: int, max_paths: int) -> list:
+    """``[(L, nodes [C, L])]``: the cycles whose smallest node is in ``starts``, one direction each."""
+    found = []
     paths = starts.unsqueeze(1)
     for length in range(1, max_length + 1):
         last = paths[:, -1]
         degree = indptr[last + 1] - indptr[last]
         total = int(degree.sum())
         if total == 0:
-            return
+            break
         if total > max_paths:
-            per_graph = torch.bincount(graphs.node_graph[paths[:, 0]], weights=degree.double())
-            worst = int(per_graph.argmax())
-            raise InvalidGraphError(
-                f"{graphs.graph_name(worst)}: counting cycles up to length {max_length} needs more than "
-                f"max_paths={max_paths} open paths; lower max_length or raise max_paths"
-            )
+            raise _TooManyPaths
         owner = torch.repeat_interleave(torch.arange(paths.size(0)), degree)
         first = torch.repeat_interleave(indptr[last] - degree.cumsum(0) + degree, degree)
         nxt = indices[first + torch.arange(total)]
@@ -110,14 +130,12 @@ def _count_from(graphs, starts, indptr, indices, counts, max_length, max_paths) 
         start = grown[:, 0]
         if length >= 3:
             closing = (nxt == start) & (grown[:, 1] < grown[:, -1])
-            cycle_nodes = grown[closing]
-            if cycle_nodes.numel():
-                column = torch.full_like(cycle_nodes, length - 3)
-                ones = torch.ones(cycle_nodes.numel(), dtype=counts.dtype)
-                counts.index_put_((cycle_nodes.reshape(-1), column.reshape(-1)), ones, accumulate=True)
+            if bool(closing.any()):
+                found.append((length, grown[closing]))
         if length == max_length:
-            return
+            break
         keep = (nxt > start) & ~(grown == nxt.unsqueeze(1)).any(1)
         paths = torch.cat([grown[keep], nxt[keep].unsqueeze(1)], 1)
         if paths.numel() == 0:
-            return
+            break
+    return found

@@ -3,26 +3,29 @@
 Hop distances (edge weights are ignored; a zero-weight edge is absent), as
 used for attention biases in Graphormer (Ying et al., "Do Transformers Really
 Perform Bad for Graph Representation?", NeurIPS 2021,
-https://arxiv.org/abs/2106.05234). Small graphs run a breadth-first search
-for all sources at once as batched boolean matrix products; larger ones use
-:func:`scipy.sparse.csgraph.shortest_path`. Both need ``n x n`` distances, so
-graphs above ``max_nodes`` are rejected.
+https://arxiv.org/abs/2106.05234). Graphs of up to :data:`BFS_DENSE_MAX_NODES`
+nodes run a breadth-first search for all sources at once as batched boolean
+matrix products; larger ones use :func:`scipy.sparse.csgraph.shortest_path`.
+Both need ``n x n`` distances, so graphs above ``max_nodes`` are rejected.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import torch
 from torch import Tensor
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import PSETransform
-from graphssl.pe import dense
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
 from graphssl.pe.potentials import PAIRWISE_MAX_NODES, PairBlock, collect_pairs, pair_blocks
 
 UNREACHABLE = -1
+#: Up to this size all sources are searched at once with batched matrix products (cost n^3 per
+#: level); larger graphs run scipy's breadth-first search from each source (cost n * E).
+BFS_DENSE_MAX_NODES = 64
 
 
 class SPD(PSETransform):
@@ -89,13 +92,16 @@ class SPD(PSETransform):
 def hop_distances(block: PairBlock) -> Tensor:
     """``[B, n, n]`` int64 hop distances, ``-1`` between components."""
     count, n, _ = block.adjacency.shape
-    if count == 1 and n > dense.DENSE_MAX_NODES:
+    if n > BFS_DENSE_MAX_NODES:
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import shortest_path
 
-        dist = shortest_path(csr_matrix(block.adjacency[0].numpy()), unweighted=True, directed=False)
-        dist[~torch.isfinite(torch.from_numpy(dist)).numpy()] = UNREACHABLE
-        return torch.from_numpy(dist).long().unsqueeze(0)
+        out = torch.empty(count, n, n, dtype=torch.long)
+        for b in range(count):
+            dist = shortest_path(csr_matrix(block.adjacency[b].numpy()), unweighted=True, directed=False)
+            dist[np.isinf(dist)] = UNREACHABLE
+            out[b] = torch.from_numpy(dist.astype(np.int64))
+        return out
     step = (block.adjacency > 0).float()
     reached = torch.eye(n, dtype=torch.bool).expand(count, n, n).clone()
     dist = torch.full((count, n, n), UNREACHABLE, dtype=torch.long)

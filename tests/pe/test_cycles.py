@@ -52,3 +52,9 @@ def test_path_budget_names_the_graph():
     batch = Batch.from_data_list([to_data(nx.path_graph(4)), to_data(nx.complete_graph(9))])
     with pytest.raises(InvalidGraphError, match=r"graph 1: counting cycles up to length 8.*max_paths=1000"):
         CycleCounts(max_paths=1000).compute(batch)
+
+
+def test_start_nodes_are_split_to_stay_under_the_cap():
+    graph = nx.disjoint_union(nx.dodecahedral_graph(), nx.wheel_graph(7))
+    data = to_data(graph)
+    np.testing.assert_array_equal(CycleCounts(max_paths=1000).compute(data)["cycles"].numpy(), reference(graph, 8))

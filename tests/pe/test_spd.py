@@ -5,6 +5,7 @@ import torch
 from torch_geometric.data import Batch
 
 import graphssl.pe.dense as dense
+import graphssl.pe.spd as spd
 from graphssl.pe import SPD
 from tests.pe.helpers import permute, to_data, zoo, zoo_data
 
@@ -35,10 +36,11 @@ def test_matches_networkx(index, max_dist):
     np.testing.assert_array_equal(out["spd_pair_dist"].view(n, n).numpy(), matrix)
 
 
-def test_large_graph_path(monkeypatch):
+@pytest.mark.parametrize("module, name", [(dense, "DENSE_MAX_NODES"), (spd, "BFS_DENSE_MAX_NODES")])
+def test_scipy_search_path(monkeypatch, module, name):
     graph = nx.disjoint_union(nx.grid_2d_graph(4, 6), nx.path_graph(3))
     data = to_data(graph)
-    monkeypatch.setattr(dense, "DENSE_MAX_NODES", 5)
+    monkeypatch.setattr(module, name, 5)
     out = SPD(max_dist=4, pairs=True).compute(data)
     matrix, hist = reference(graph, 4)
     np.testing.assert_array_equal(out["spd"].numpy(), hist)
