@@ -29,7 +29,20 @@ DATASETS: dict[str, str] = {
     "molecule_csv": "graphssl.chem.datasets:MoleculeCSVDataset",
 }
 
-TRANSFORMS: dict[str, str] = {}
+TRANSFORMS: dict[str, str] = {
+    "pse": "graphssl.pe.registry:pse_transform",
+    "rwse": "graphssl.pe.rwse:RWSE",
+    "lap": "graphssl.pe.lap:LapPE",
+    "heat": "graphssl.pe.heat:HeatKernelDiag",
+    "electrostatic": "graphssl.pe.electrostatic:ElectrostaticPE",
+    "spd": "graphssl.pe.spd:SPD",
+    "resistance": "graphssl.pe.resistance:EffectiveResistance",
+    "degree": "graphssl.pe.structural:Degree",
+    "clustering": "graphssl.pe.structural:Clustering",
+    "pagerank": "graphssl.pe.structural:PageRank",
+    "cycles": "graphssl.pe.cycles:CycleCounts",
+    "louvain": "graphssl.pe.louvain:Louvain",
+}
 
 
 def register_dataset(name: str, target: str) -> None:

@@ -74,3 +74,13 @@ def parse_kinds(spec: str, directed: DirectedPolicy = "raise", **extra: dict[str
     if not encodings:
         raise ConfigError(f"no PSE kinds in {spec!r}")
     return encodings
+
+
+def pse_transform(kinds: str, directed: DirectedPolicy = "raise") -> "AddPSE":
+    """One :class:`~graphssl.pe.base.AddPSE` transform from a ``"rwse:20,lap:8"`` specification.
+
+    Registered as the dataset transform ``pse`` (``data.transforms: [{name: pse, params: {kinds: ...}}]``).
+    """
+    from graphssl.pe.base import AddPSE
+
+    return AddPSE(parse_kinds(kinds, directed))

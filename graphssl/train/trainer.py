@@ -57,16 +57,37 @@ class GraphList(torch.utils.data.Dataset):
         return self.graphs[index]
 
 
+# Graphs per call of a batched transform: large enough to amortise, small enough for memory.
+TRANSFORM_CHUNK = 4096
+
+
+def _apply_batched(transform, graphs: list) -> None:
+    """Run a transform with a batched ``compute(graphs) -> {name: [N_total, ...]}`` chunk by chunk,
+    splitting its node-level outputs back onto the graphs."""
+    for start in range(0, len(graphs), TRANSFORM_CHUNK):
+        chunk = graphs[start : start + TRANSFORM_CHUNK]
+        sizes = [g.num_nodes for g in chunk]
+        for name, value in transform.compute(chunk).items():
+            assert value.shape[0] == sum(sizes), f"{transform!r} output {name!r} is not node-level"
+            for graph, part in zip(chunk, torch.split(value, sizes)):
+                graph[name] = part
+
+
 def prepare_data(config: DataConfig) -> GraphList:
-    """Build the configured dataset and apply its transforms once to every graph."""
+    """Build the configured dataset and apply its transforms once to every graph.
+
+    Transforms with a batched ``compute`` (the PSE kinds) run over chunks of
+    graphs at once; others run graph by graph.
+    """
     dataset = build_dataset(config.name, config.params)
     transforms = [build_transform(t.name, t.params) for t in config.transforms]
-    graphs = []
-    for index in range(len(dataset)):
-        graph = dataset[index]
-        for transform in transforms:
-            graph = transform(graph)
-        graphs.append(graph)
+    graphs = [dataset[index] for index in range(len(dataset))]
+    for transform in transforms:
+        if callable(getattr(transform, "compute", None)):
+            graphs = [graph.clone() for graph in graphs]
+            _apply_batched(transform, graphs)
+        else:
+            graphs = [transform(graph) for graph in graphs]
     spec = getattr(dataset, "spec", None) or infer_spec(graphs)
     return GraphList(graphs, spec)
 

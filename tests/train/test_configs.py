@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import torch
 
 from graphssl.errors import ConfigError
 from graphssl.train import load_config
@@ -40,3 +41,20 @@ def test_pretrain_on_molecules_end_to_end(tmp_path):
                      train=LoopConfig(steps=2, batch_size=32, device="cpu"))
     payload = load_checkpoint(pretrain(config, tmp_path / "run", progress=False))
     assert payload["finished"] and payload["config"]["encoder"]["edge_categorical"] == [5, 7, 2]
+
+
+def test_batched_pse_transform_equals_per_graph_transform():
+    from graphssl.data.synthetic import SyntheticGraphs
+    from graphssl.pe.registry import pse_transform
+    from graphssl.train.config import TransformConfig
+    from graphssl.train.trainer import prepare_data
+
+    data = prepare_data(DataConfig(name="synthetic", params={"num_graphs": 12},
+                                   transforms=[TransformConfig("pse", {"kinds": "rwse:6,lap:4"})]))
+    reference = pse_transform("rwse:6,lap:4")
+    for graph, original in zip(data, SyntheticGraphs(12)):
+        expected = reference(original.clone())
+        for key in ("rwse", "lap", "lap_mask", "lap_eigvals"):
+            assert graph[key].shape == expected[key].shape
+            torch.testing.assert_close(graph[key], expected[key], atol=1e-5, rtol=1e-5)
+        assert "rwse" not in original, "transforms must not modify the dataset's own graphs"
