@@ -12,7 +12,8 @@ face ``b``. The reverse graph edge is the same grid reversed, with left and
 right swapped.
 
 Convexity (occwl's rule, a 5 degree default tolerance as in AAGNet): the edge is
-smooth where the mean angle between the two normals is below the tolerance;
+smooth where the mean angle between the two normals is below the tolerance
+(samples where a normal is undefined are skipped);
 otherwise it is convex when ``sum((n_left x n_right) . t)`` is positive and
 concave when negative.
 """
@@ -137,6 +138,10 @@ def convexity(grid: np.ndarray, *, degenerate: bool, smooth_angle: float = math.
     if degenerate:
         return out
     tangents, left, right = grid[3:6].T, grid[6:9].T, grid[9:12].T
+    defined = left.any(axis=1) & right.any(axis=1)
+    if not defined.any():
+        return out
+    tangents, left, right = tangents[defined], left[defined], right[defined]
     cosines = np.clip(np.einsum("ij,ij->i", left, right), -1.0, 1.0)
     if np.mean(np.arccos(cosines)) < smooth_angle:
         out[2] = 1.0

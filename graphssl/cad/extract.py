@@ -101,8 +101,6 @@ def read_step(path: str | Path, **options) -> "torch_geometric.data.Data":  # no
 
     opts = options if isinstance(options, ExtractOptions) else ExtractOptions(**options)
     model = load_step(path, multiple_solids=opts.multiple_solids)
-    if model.repeated_faces:
-        _invalid(opts, f"{model.path}: non-manifold shell ({model.repeated_faces} faces used twice)")
     return shape_to_graph(model.shape, model.faces, model.face_names, options=opts, source=str(model.path))
 
 
@@ -133,12 +131,18 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
     from graphssl.cad.geometry import SurfaceEvaluator
     from graphssl.cad.topology import build_topology
 
+    from graphssl.cad.step_reader import faces_in_order
+
     opts = options or ExtractOptions()
+    _, repeated = faces_in_order(shape)
+    if repeated:
+        _invalid(opts, f"{source}: non-manifold shell ({repeated} faces used more than once)")
     if opts.check:
         from OCP.BRepCheck import BRepCheck_Analyzer
 
-        if not BRepCheck_Analyzer(shape).IsValid():
-            _invalid(opts, f"{source}: invalid solid (BRepCheck_Analyzer reports defects)")
+        analyzer = BRepCheck_Analyzer(shape)
+        if not analyzer.IsValid():
+            _invalid(opts, f"{source}: invalid solid (BRepCheck_Analyzer: {_defects(analyzer, shape, faces)})")
     topo = build_topology(faces)
     free, non_manifold = topo.free_edges, topo.non_manifold_edges
     if free:
@@ -206,6 +210,25 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
         data.edge_grid = torch.as_tensor(np.array(edge_grids).reshape(num_edges, 12, opts.edge_grid_size),
                                          dtype=torch.float32)
     return data
+
+
+def _defects(analyzer, shape, faces: list) -> str:
+    """Which faces and shells ``analyzer`` finds invalid, in a few words."""
+    from OCP.TopAbs import TopAbs_SHELL, TopAbs_SOLID
+
+    from graphssl.cad import _occ
+
+    bad_faces = [i for i, face in enumerate(faces) if not analyzer.IsValid(face)]
+    parts = []
+    if bad_faces:
+        listed = ", ".join(str(i) for i in bad_faces[:5]) + (", ..." if len(bad_faces) > 5 else "")
+        parts.append(f"invalid faces {listed}")
+    for kind, what in ((TopAbs_SHELL, "shells"), (TopAbs_SOLID, "solids (shell closure or orientation)")):
+        found = _occ.shape_map(shape, kind)
+        bad = sum(not analyzer.IsValid(found.FindKey(i)) for i in range(1, found.Size() + 1))
+        if bad:
+            parts.append(f"{bad} invalid {what}")
+    return "; ".join(parts) or "defects in edges or vertices"
 
 
 def _face_solids(shape, faces: list) -> np.ndarray:

@@ -6,8 +6,9 @@ formulas of OpenCascade's ``ElSLib``/``ElCLib``; every other type is evaluated
 point by point through the adaptor's ``D1``. Tests check the two paths agree.
 
 Normals are ``dP/du x dP/dv`` normalised and flipped for reversed faces so they
-point out of the solid; where that cross product vanishes (a cone apex, a
-sphere pole) the normal is zero.
+point out of the solid. Where that cross product vanishes (a cone apex, a
+sphere pole) the normal is the limit OpenCascade's ``BRepLProp_SLProps`` finds
+from higher derivatives along the parameter line, or zero if it finds none.
 """
 
 from __future__ import annotations
@@ -70,7 +71,16 @@ class SurfaceEvaluator:
             points, du, dv = self._evaluate_generic(u, v)
         else:
             points, du, dv = self._evaluate_analytic(u, v)
-        return points, self.sign * _unit(cross(du, dv))
+        normals = _unit(cross(du, dv))
+        for i in np.flatnonzero(~normals.any(axis=1)):
+            normals[i] = self._singular_normal(float(u[i]), float(v[i]))
+        return points, self.sign * normals
+
+    def _singular_normal(self, u: float, v: float) -> np.ndarray:
+        from OCP.BRepLProp import BRepLProp_SLProps
+
+        props = BRepLProp_SLProps(self.adaptor, u, v, 2, 1e-9)
+        return np.array(props.Normal().Coord()) if props.IsNormalDefined() else np.zeros(3)
 
     def _evaluate_generic(self, u, v):
         from OCP.gp import gp_Pnt, gp_Vec

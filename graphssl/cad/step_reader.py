@@ -97,11 +97,10 @@ def load_step(path: str | Path, *, face_names: bool = True, multiple_solids: str
             STEP parser rejects, a file with no solid, or (with
             ``multiple_solids="raise"``) several solids.
     """
+    from OCP.BRep import BRep_Tool
     from OCP.IFSelect import IFSelect_ReturnStatus
     from OCP.STEPControl import STEPControl_Reader
     from OCP.TopAbs import TopAbs_FACE, TopAbs_SHELL, TopAbs_SOLID
-    from OCP.TopExp import TopExp_Explorer
-    from OCP.TopoDS import TopoDS
 
     from graphssl.cad import _occ
 
@@ -120,15 +119,30 @@ def load_step(path: str | Path, *, face_names: bool = True, multiple_solids: str
         raise InputFileError(f"{path}: the STEP file holds no shape")
     solids = _occ.shape_map(shape, TopAbs_SOLID)
     if solids.Size() == 0:
-        num_shells = _occ.shape_map(shape, TopAbs_SHELL).Size()
+        shells = _occ.shape_map(shape, TopAbs_SHELL)
+        open_shells = sum(not BRep_Tool.IsClosed_s(shells.FindKey(i)) for i in range(1, shells.Size() + 1))
         num_faces = _occ.shape_map(shape, TopAbs_FACE).Size()
-        raise InputFileError(f"{path}: no solid in the file ({num_shells} shells, {num_faces} faces)")
+        raise InputFileError(f"{path}: no solid in the file ({shells.Size()} shells of which {open_shells} open, "
+                             f"{num_faces} faces)")
     if solids.Size() > 1 and multiple_solids == "raise":
         raise InputFileError(f"{path}: {solids.Size()} solids; pass multiple_solids='merge' to read them as one model")
+    faces, repeated = faces_in_order(shape)
+    names = _face_names(reader, faces) if face_names else [""] * len(faces)
+    return StepModel(path=path, shape=shape, faces=faces, face_names=names, num_solids=solids.Size(), repeated_faces=repeated)
+
+
+def faces_in_order(shape) -> tuple[list, int]:
+    """Faces of ``shape`` in ``TopExp_Explorer`` order without repeats, and the number of repeats."""
+    from OCP.TopAbs import TopAbs_FACE
+    from OCP.TopExp import TopExp_Explorer
+    from OCP.TopoDS import TopoDS
+
+    from graphssl.cad import _occ
+
     seen = _occ.new_shape_map()
     faces = []
-    explorer = TopExp_Explorer(shape, TopAbs_FACE)
     repeated = 0
+    explorer = TopExp_Explorer(shape, TopAbs_FACE)
     while explorer.More():
         face = TopoDS.Face(explorer.Current())
         if seen.Add(face) > len(faces):
@@ -136,8 +150,7 @@ def load_step(path: str | Path, *, face_names: bool = True, multiple_solids: str
         else:
             repeated += 1
         explorer.Next()
-    names = _face_names(reader, faces) if face_names else [""] * len(faces)
-    return StepModel(path=path, shape=shape, faces=faces, face_names=names, num_solids=solids.Size(), repeated_faces=repeated)
+    return faces, repeated
 
 
 def _face_names(reader, faces: list) -> list[str]:
