@@ -30,8 +30,11 @@ from OCP.TopoDS import TopoDS_Shape  # noqa: E402
 try:
     from OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as _IndexedMap
 
+    from OCP.collections import IndexedDataMap_TopoDS_Shape_List_TopoDS_Shape_TopTools_ShapeMapHasher as _AncestorMap
+
     OCCT_MAJOR = 8
 except ImportError:  # OCP 7.x
+    from OCP.TopTools import TopTools_IndexedDataMapOfShapeListOfShape as _AncestorMap
     from OCP.TopTools import TopTools_IndexedMapOfShape as _IndexedMap
 
     OCCT_MAJOR = 7
@@ -51,6 +54,13 @@ def shape_map(shape: TopoDS_Shape, kind) -> object:
     result = _IndexedMap()
     TopExp.MapShapes_s(shape, kind, result)
     return result
+
+
+def ancestors(shape: TopoDS_Shape, kind, ancestor_kind) -> list[tuple[object, list]]:
+    """``(sub-shape, [ancestors])`` for each sub-shape of type ``kind`` (``TopExp.MapShapesAndAncestors``)."""
+    result = _AncestorMap()
+    TopExp.MapShapesAndAncestors_s(shape, kind, ancestor_kind, result)
+    return [(result.FindKey(i), list(result.FindFromIndex(i))) for i in range(1, result.Size() + 1)]
 
 
 def bounding_box(shape: TopoDS_Shape) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
