@@ -1,0 +1,85 @@
+"""Run an extraction function over many files in worker processes, never losing a good file.
+
+Each job runs in a process pool with a progress bar. A job that raises is
+rejected with its one-line reason; the others go on. If a worker dies (an
+OpenCascade crash kills the process), the jobs it left unfinished are re-run
+one per fresh process, so only the file that really crashes is rejected.
+Results keep the order of the jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Sequence
+
+#: ``(ok, payload)``: payload is the result when ``ok``, else the reason (one line).
+Outcome = tuple[bool, Any]
+
+
+def guarded(fn: Callable[[Any], Any], job: Any) -> Outcome:
+    """Run ``fn(job)``, turning any exception into ``(False, one-line reason)``."""
+    from graphssl.errors import GraphSSLError
+
+    try:
+        return True, fn(job)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a reject reason, never a crash of the run
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        if isinstance(exc, GraphSSLError) and text:
+            return False, text
+        return False, f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], *, num_workers: int | None = None,
+             progress: bool = True, desc: str = "extract") -> list[Outcome]:
+    """``[(ok, result or reason)]`` for each job, in job order.
+
+    Args:
+        fn: A picklable module-level function of one job.
+        jobs: The jobs (picklable).
+        num_workers: Processes (default: ``os.cpu_count()``); 0 or 1 runs in this process.
+        progress: Show a tqdm progress bar (default ``True``).
+        desc: Progress bar label.
+    """
+    from tqdm.auto import tqdm
+
+    workers = (os.cpu_count() or 1) if num_workers is None else num_workers
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    bar = tqdm(total=len(jobs), desc=desc, disable=not progress, unit="file")
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            for i, job in enumerate(jobs):
+                outcomes[i] = guarded(fn, job)
+                bar.update()
+            return outcomes  # type: ignore[return-value]
+        unfinished = _pool_pass(fn, jobs, list(range(len(jobs))), workers, outcomes, bar)
+        for i in unfinished:
+            if _pool_pass(fn, jobs, [i], 1, outcomes, bar):
+                outcomes[i] = (False, "the worker process crashed while reading this file")
+                bar.update()
+    finally:
+        bar.close()
+    return outcomes  # type: ignore[return-value]
+
+
+def _pool_pass(fn, jobs, indices: list[int], workers: int, outcomes: list, bar) -> list[int]:
+    """Run ``indices`` in one pool; return those left unfinished because the pool broke."""
+    broken: list[int] = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=_context()) as pool:
+        futures = {pool.submit(guarded, fn, jobs[i]): i for i in indices}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                outcomes[i] = future.result()
+            except BrokenProcessPool:
+                broken.append(i)
+                continue
+            bar.update()
+    return sorted(broken)
