@@ -56,6 +56,7 @@ def write_step(shape, path: str | Path, face_names: list[str] | None = None) -> 
             explorer.Next()
         if index != len(face_names):
             raise ValueError(f"{path}: {len(face_names)} face names for a shape with {index} faces")
+    _name_products(writer.Model(), path.stem)
     header = APIHeaderSection_MakeHeader(writer.Model())
     header.SetTimeStamp(TCollection_HAsciiString(FIXED_TIMESTAMP))
     header.SetOriginatingSystem(TCollection_HAsciiString("graphssl"))
@@ -67,3 +68,15 @@ def write_step(shape, path: str | Path, face_names: list[str] | None = None) -> 
         raise InputFileError(f"{path}: the STEP writer failed ({status.name})")
     os.replace(tmp, path)
     return path
+
+
+def _name_products(model, name: str) -> None:
+    """Name the STEP PRODUCT after the file: OCCT numbers it per process, which breaks reproducibility."""
+    from OCP.StepBasic import StepBasic_Product
+    from OCP.TCollection import TCollection_HAsciiString
+
+    for i in range(1, model.NbEntities() + 1):
+        entity = model.Value(i)
+        if isinstance(entity, StepBasic_Product):
+            entity.SetId(TCollection_HAsciiString(name))
+            entity.SetName(TCollection_HAsciiString(name))

@@ -1,0 +1,29 @@
+"""Labelled machining-feature parts: the embedded default data for the CAD demo and pretraining.
+
+- :func:`generate`: ``n`` parts into a folder (STEP with class-index face names + MFInstSeg JSON).
+- :func:`generate_part`: one part in memory.
+- :class:`GeneratorConfig`: sizes, counts and the classes to draw.
+- :data:`FEATURE_CLASSES`: the 25 class names (MFCAD++/MFInstSeg order).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from graphssl.cad.generator.classes import FEATURE_CLASSES
+
+_EXPORTS = {
+    "generate": "graphssl.cad.generator.run",
+    "generate_part": "graphssl.cad.generator.part",
+    "GeneratorConfig": "graphssl.cad.generator.part",
+    "GeneratorError": "graphssl.cad.generator.part",
+    "GeneratedPart": "graphssl.cad.generator.part",
+}
+
+__all__ = sorted([*_EXPORTS, "FEATURE_CLASSES"])
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'graphssl.cad.generator' has no attribute {name!r}")
