@@ -122,7 +122,7 @@ class CADGraphDataset(InMemoryDataset):
 
     @property
     def raw_file_names(self) -> list[str]:
-        return [str(m.step.relative_to(self.data_root)) for m in self.models[:1]]
+        return [str(m.step.relative_to(self.data_root)) for m in self.models if m.step.exists()][:1]
 
     @property
     def processed_file_names(self) -> list[str]:

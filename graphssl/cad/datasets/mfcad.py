@@ -21,7 +21,7 @@ from graphssl.errors import InputFileError
 
 
 def read_split_lists(root, splits) -> dict[str, str]:
-    """``{model id: split}`` from ``root/<split>.txt`` files that exist."""
+    """``{model id: split}`` from ``root/<split>.txt`` files that exist, in file order."""
     membership: dict[str, str] = {}
     for split in splits:
         path = root / f"{split}.txt"
@@ -29,6 +29,16 @@ def read_split_lists(root, splits) -> dict[str, str]:
             for line in path.read_text().split():
                 membership.setdefault(line.strip(), split)
     return membership
+
+
+def in_split_order(paths: list, membership: dict[str, str], folder) -> list[tuple[str, object, str]]:
+    """``(id, path, split)``: listed ids in list order (missing files included, so they are
+    reported), then unlisted files sorted by name with split ``""``."""
+    by_id = {p.stem: p for p in paths}
+    listed = [(model_id, by_id.get(model_id, folder / f"{model_id}.step"), split)
+              for model_id, split in membership.items()]
+    rest = [(p.stem, p, "") for p in sorted(paths) if p.stem not in membership]
+    return listed + rest
 
 
 class MFCAD(CADGraphDataset):
@@ -46,5 +56,5 @@ class MFCAD(CADGraphDataset):
     def list_models(self) -> list[ModelRef]:
         step_dir = self.data_root / "step"
         membership = read_split_lists(self.data_root, self.splits)
-        return [ModelRef(id=p.stem, step=p, labels=p.with_suffix(".json"), split=membership.get(p.stem, ""))
-                for p in sorted(step_dir.glob("*.step"))]
+        return [ModelRef(id=model_id, step=path, labels=path.with_suffix(".json"), split=split)
+                for model_id, path, split in in_split_order(list(step_dir.glob("*.step")), membership, step_dir)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
-from graphssl.cad.datasets.mfcad import read_split_lists
+from graphssl.cad.datasets.mfcad import in_split_order, read_split_lists
 from graphssl.cad.datasets.mfinstseg import find_step_files
 from graphssl.cad.generator.classes import FEATURE_CLASSES
 
@@ -33,5 +33,7 @@ class MFCADPP(CADGraphDataset):
                 return [ModelRef(id=p.stem, step=p, labels=None, split=split) for split in self.splits
                         for p in find_step_files(base / split)]
         membership = read_split_lists(self.data_root, self.splits)
-        return [ModelRef(id=p.stem, step=p, labels=None, split=membership.get(p.stem, ""))
-                for p in find_step_files(self.data_root)]
+        files = find_step_files(self.data_root)
+        folder = files[0].parent if files else self.data_root
+        return [ModelRef(id=model_id, step=path, labels=None, split=split)
+                for model_id, path, split in in_split_order(files, membership, folder)]

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
-from graphssl.cad.datasets.mfcad import read_split_lists
+from graphssl.cad.datasets.mfcad import in_split_order, read_split_lists
 from graphssl.cad.generator.classes import FEATURE_CLASSES
 
 
@@ -41,10 +41,12 @@ class MFInstSeg(CADGraphDataset):
 
     def list_models(self) -> list[ModelRef]:
         membership = read_split_lists(self.data_root, self.splits)
+        files = find_step_files(self.data_root)
+        folder = files[0].parent if files else self.data_root
         models = []
-        for step in find_step_files(self.data_root):
-            labels = self.data_root / "labels" / f"{step.stem}.json"
+        for model_id, step, split in in_split_order(files, membership, folder):
+            labels = self.data_root / "labels" / f"{model_id}.json"
             if not labels.is_file():
                 labels = step.with_suffix(".json")
-            models.append(ModelRef(id=step.stem, step=step, labels=labels, split=membership.get(step.stem, "")))
+            models.append(ModelRef(id=model_id, step=step, labels=labels, split=split))
         return models
