@@ -21,6 +21,7 @@ concave when negative.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,45 +38,72 @@ _CURVE_COLUMN = {"GeomAbs_Line": 4, "GeomAbs_Circle": 5, "GeomAbs_Ellipse": 6, "
                  "GeomAbs_BezierCurve": 7}
 
 
-class EdgeSamples:
-    """Curve samples and type attributes of one B-rep edge, in the curve's own direction.
-
-    Args:
-        edge: The ``TopoDS_Edge``.
-        degenerate: Whether the edge has no 3D extent.
-        first_use: ``(edge as used by a face, that face)``; a degenerate edge
-            takes its parameter range from this pcurve.
-        num: Samples along the edge (default 10).
+@dataclass
+class EdgeTable:
+    """Samples of B-rep edges in their curves' own direction.
 
     Attributes:
-        t: Parameters ``[num]``; ``points`` ``[num, 3]``; ``tangents`` ``[num, 3]``
-        (unit, zero for a degenerate edge); ``row``: the attribute row without
-        convexity.
+        t: Parameters ``[K, num]``; points ``[K, num, 3]``; tangents ``[K, num, 3]`` (unit, zero
+        for degenerate edges); rows: attribute rows ``[K, 12]`` without convexity; index:
+        B-rep edge index -> row.
     """
 
-    def __init__(self, edge, *, degenerate: bool, first_use: tuple, num: int = 10) -> None:
-        from OCP.BRep import BRep_Tool
-        from OCP.TopExp import TopExp
+    t: np.ndarray
+    points: np.ndarray
+    tangents: np.ndarray
+    rows: np.ndarray
+    index: dict[int, int]
 
-        from graphssl.cad.geometry import CurveEvaluator, pcurve_range
 
-        self.row = np.zeros(len(EDGE_ATTRIBUTES))
+def sample_edges(topo, faces: list, edges: list[int], num: int = 10) -> EdgeTable:
+    """Sample the B-rep ``edges`` of ``topo`` at ``num`` parameters; lines and circles in one numpy pass."""
+    from OCP.BRep import BRep_Tool
+    from OCP.TopExp import TopExp
+
+    from graphssl.cad.geometry import CurveEvaluator, pcurve_range
+
+    count = len(edges)
+    frac = np.linspace(0.0, 1.0, num)
+    t = np.zeros((count, num))
+    points = np.zeros((count, num, 3))
+    tangents = np.zeros((count, num, 3))
+    rows = np.zeros((count, len(EDGE_ATTRIBUTES)))
+    lines, circles = [], []
+    for row, k in enumerate(edges):
+        edge = topo.edges[k]
         first_vertex, last_vertex = TopExp.FirstVertex_s(edge), TopExp.LastVertex_s(edge)
-        self.row[10] = float(first_vertex.IsSame(last_vertex))
-        if degenerate:
-            self.row[11] = 1.0
-            start, end = pcurve_range(*first_use)
-            self.t = np.linspace(start, end, num)
-            vertex = np.array(BRep_Tool.Pnt_s(first_vertex).Coord())
-            self.points = np.repeat(vertex[None], num, axis=0)
-            self.tangents = np.zeros((num, 3))
-            return
+        rows[row, 10] = float(first_vertex.IsSame(last_vertex))
+        if topo.degenerate[k]:
+            use = topo.coedges[k][0]
+            start, end = pcurve_range(use.edge, faces[use.face])
+            t[row] = start + (end - start) * frac
+            points[row] = BRep_Tool.Pnt_s(first_vertex).Coord()
+            rows[row, 11] = 1.0
+            continue
         curve = CurveEvaluator(edge)
-        self.t = np.linspace(curve.first, curve.last, num)
-        self.points, self.tangents = curve.evaluate(self.t)
-        self.row[_CURVE_COLUMN.get(curve.kind.name, 8)] = 1.0
-        self.row[3] = _length(curve)
-        self.row[9] = float(_rational(curve))
+        t[row] = curve.first + (curve.last - curve.first) * frac
+        rows[row, _CURVE_COLUMN.get(curve.kind.name, 8)] = 1.0
+        rows[row, 3] = _length(curve)
+        rows[row, 9] = float(_rational(curve))
+        if curve._line is not None:
+            lines.append((row, *curve._line))
+        elif curve._circle is not None:
+            circles.append((row, *curve._circle))
+        else:
+            points[row], tangents[row] = curve.evaluate(t[row])
+    if lines:
+        idx = np.array([item[0] for item in lines])
+        origin, direction = (np.array([item[i] for item in lines]) for i in (1, 2))
+        points[idx] = origin[:, None] + t[idx][:, :, None] * direction[:, None]
+        tangents[idx] = direction[:, None]
+    if circles:
+        idx = np.array([item[0] for item in circles])
+        centre, x_dir, y_dir = (np.array([item[i] for item in circles])[:, None] for i in (1, 2, 3))
+        radius = np.array([item[4] for item in circles])[:, None, None]
+        cos, sin = np.cos(t[idx])[:, :, None], np.sin(t[idx])[:, :, None]
+        points[idx] = centre + radius * (cos * x_dir + sin * y_dir)
+        tangents[idx] = -sin * x_dir + cos * y_dir
+    return EdgeTable(t, points, tangents, rows, {k: row for row, k in enumerate(edges)})
 
 
 def _length(curve) -> float:
@@ -99,52 +127,69 @@ def _rational(curve) -> bool:
     return False
 
 
-def coedge_normals(samples: EdgeSamples, coedge_edge, evaluator) -> np.ndarray:
-    """Outward normals ``[num, 3]`` of a face along an edge, at the edge's sample parameters."""
+def coedge_normals(t: np.ndarray, coedge_edge, evaluator) -> np.ndarray:
+    """Outward normals ``[num, 3]`` of a face along an edge, at the edge parameters ``t``."""
     from graphssl.cad.geometry import pcurve_uv
 
     if evaluator.normal is not None:
-        return np.repeat(evaluator.normal[None], samples.t.shape[0], axis=0)
-    u, v = pcurve_uv(coedge_edge, evaluator.face, samples.t)
+        return np.broadcast_to(evaluator.normal, (t.shape[0], 3))
+    u, v = pcurve_uv(coedge_edge, evaluator.face, t)
     return evaluator.evaluate(u, v)[1]
 
 
-def directed_grid(samples: EdgeSamples, reversed_use: bool, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The U-grid ``[12, num]`` of the graph edge running along one coedge.
+def directed_grids(table: EdgeTable, adjacencies: list, evaluators: list) -> tuple[np.ndarray, np.ndarray]:
+    """U-grids ``[A, 12, num]`` of the graph edges running along each adjacency's first coedge.
 
     Args:
-        samples: The edge's samples in curve direction.
-        reversed_use: Whether the coedge runs against the curve.
-        left: Normals ``[num, 3]`` of the coedge's face, in curve order.
-        right: Normals ``[num, 3]`` of the face across the edge, in curve order.
+        table: Samples of the adjacencies' edges.
+        adjacencies: ``(edge index, coedge a, coedge b)`` from :meth:`Topology.adjacencies`.
+        evaluators: One :class:`~graphssl.cad.geometry.SurfaceEvaluator` per face.
+
+    Returns:
+        ``(grids, degenerate [A] bool)``.
     """
-    points, tangents = samples.points, samples.tangents
-    if reversed_use:
-        points, tangents, left, right = points[::-1], -tangents[::-1], left[::-1], right[::-1]
-    return np.concatenate([points, tangents, left, right], axis=1).T
+    count, num = len(adjacencies), table.t.shape[1]
+    rows = np.array([table.index[k] for k, _, _ in adjacencies], dtype=np.int64)
+    left = np.empty((count, num, 3))
+    right = np.empty((count, num, 3))
+    for i, (k, use_a, use_b) in enumerate(adjacencies):
+        t = table.t[rows[i]]
+        left[i] = coedge_normals(t, use_a.edge, evaluators[use_a.face])
+        right[i] = left[i] if use_b is use_a else coedge_normals(t, use_b.edge, evaluators[use_b.face])
+    flip = np.array([use_a.reversed for _, use_a, _ in adjacencies], dtype=bool)
+    order = np.where(flip[:, None], np.arange(num)[::-1], np.arange(num))[:, :, None]
+    points = np.take_along_axis(table.points[rows], order, axis=1)
+    tangents = np.take_along_axis(table.tangents[rows], order, axis=1) * np.where(flip, -1.0, 1.0)[:, None, None]
+    left, right = np.take_along_axis(left, order, axis=1), np.take_along_axis(right, order, axis=1)
+    grids = np.concatenate([points, tangents, left, right], axis=2).transpose(0, 2, 1)
+    return grids, table.rows[rows, 11] == 1
 
 
 def reverse_grid(grid: np.ndarray) -> np.ndarray:
-    """The grid of the opposite graph edge: reversed order and tangents, left and right swapped."""
-    flipped = grid[:, ::-1]
-    return np.concatenate([flipped[0:3], -flipped[3:6], flipped[9:12], flipped[6:9]], axis=0)
+    """The grid(s) ``[..., 12, num]`` of the opposite graph edge: reversed order and tangents,
+    left and right swapped."""
+    flipped = grid[..., ::-1]
+    return np.concatenate([flipped[..., 0:3, :], -flipped[..., 3:6, :], flipped[..., 9:12, :],
+                           flipped[..., 6:9, :]], axis=-2)
 
 
-def convexity(grid: np.ndarray, *, degenerate: bool, smooth_angle: float = math.radians(5.0)) -> np.ndarray:
-    """One-hot ``[3]`` (concave, convex, smooth) of a directed grid; zeros for a degenerate edge."""
+def convexity(grids: np.ndarray, degenerate: np.ndarray, *, smooth_angle: float = math.radians(5.0)) -> np.ndarray:
+    """One-hot ``[A, 3]`` (concave, convex, smooth) of directed grids ``[A, 12, num]``.
+
+    Degenerate edges, and edges where no sample has both normals, get zeros.
+    """
     from graphssl.cad.geometry import cross
 
-    out = np.zeros(3)
-    if degenerate:
-        return out
-    tangents, left, right = grid[3:6].T, grid[6:9].T, grid[9:12].T
-    defined = left.any(axis=1) & right.any(axis=1)
-    if not defined.any():
-        return out
-    tangents, left, right = tangents[defined], left[defined], right[defined]
-    cosines = np.clip(np.einsum("ij,ij->i", left, right), -1.0, 1.0)
-    if np.mean(np.arccos(cosines)) < smooth_angle:
-        out[2] = 1.0
-    else:
-        out[1 if np.einsum("ij,ij->", cross(left, right), tangents) > 0 else 0] = 1.0
+    tangents, left, right = (grids[:, a:a + 3].transpose(0, 2, 1) for a in (3, 6, 9))
+    defined = left.any(axis=2) & right.any(axis=2)
+    counts = defined.sum(axis=1)
+    angles = np.arccos(np.clip(np.einsum("aij,aij->ai", left, right), -1.0, 1.0))
+    mean_angle = (angles * defined).sum(axis=1) / np.maximum(counts, 1)
+    turn = (np.einsum("aij,aij->ai", cross(left, right), tangents) * defined).sum(axis=1)
+    valid = (counts > 0) & ~np.asarray(degenerate, dtype=bool)
+    smooth = valid & (mean_angle < smooth_angle)
+    out = np.zeros((grids.shape[0], 3))
+    out[:, 2] = smooth
+    out[:, 1] = valid & ~smooth & (turn > 0)
+    out[:, 0] = valid & ~smooth & (turn <= 0)
     return out

@@ -125,9 +125,8 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
     from torch_geometric.data import Data
 
     from graphssl.cad import _occ
-    from graphssl.cad.edge_features import (EdgeSamples, coedge_normals, convexity, directed_grid,
-                                            reverse_grid)
-    from graphssl.cad.face_features import face_attributes, face_grid, uv_bounds
+    from graphssl.cad.edge_features import convexity, directed_grids, reverse_grid, sample_edges
+    from graphssl.cad.face_features import face_attributes, face_grids, uv_bounds
     from graphssl.cad.geometry import SurfaceEvaluator
     from graphssl.cad.topology import build_topology
 
@@ -160,44 +159,40 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
     x = np.stack([face_attributes(ev) for ev in evaluators]) if faces else np.zeros((0, 11))
     x[:, 6] *= scale**2
     x[:, 8:11] = (x[:, 8:11] - center) * scale
+    bounds = np.array([uv_bounds(face, path=source, index=i) for i, face in enumerate(faces)]).reshape(-1, 4)
     grids = None
     if opts.face_grids:
-        grids = np.stack([face_grid(ev, uv_bounds(ev.face, path=source, index=i), opts.face_grid_size)
-                          for i, ev in enumerate(evaluators)]) if faces else np.zeros((0, 7, *opts.face_grid_size))
+        grids = face_grids(evaluators, bounds, opts.face_grid_size)
         grids[:, 0:3] = (grids[:, 0:3] - center[None, :, None, None]) * scale
-    else:
-        for i, face in enumerate(faces):
-            uv_bounds(face, path=source, index=i)
 
-    samples: dict[int, EdgeSamples] = {}
-    src, dst, brep, attrs, edge_grids = [], [], [], [], []
-    smooth = math.radians(opts.smooth_angle_deg)
-    for k, use_a, use_b in topo.adjacencies():
-        if k not in samples:
-            samples[k] = EdgeSamples(topo.edges[k], degenerate=topo.degenerate[k],
-                                     first_use=(use_a.edge, faces[use_a.face]), num=opts.edge_grid_size)
-        s = samples[k]
-        left = coedge_normals(s, use_a.edge, evaluators[use_a.face])
-        right = left if use_b is use_a else coedge_normals(s, use_b.edge, evaluators[use_b.face])
-        grid = directed_grid(s, use_a.reversed, left, right)
-        back = reverse_grid(grid)
-        row = s.row.copy()
-        row[0:3] = convexity(grid, degenerate=topo.degenerate[k], smooth_angle=smooth)
-        row[3] *= scale
-        for g in (grid, back):
-            g[0:3] = (g[0:3] - center[:, None]) * scale
-        src += [use_a.face, use_b.face]
-        dst += [use_b.face, use_a.face]
-        brep += [k, k]
-        attrs += [row, row]
-        edge_grids += [grid, back]
+    adjacencies = topo.adjacencies()
+    used = sorted({k for k, _, _ in adjacencies})
+    table = sample_edges(topo, faces, used, opts.edge_grid_size)
+    num_adj, num_u = len(adjacencies), opts.edge_grid_size
+    src = np.empty(2 * num_adj, dtype=np.int64)
+    dst = np.empty(2 * num_adj, dtype=np.int64)
+    brep = np.empty(2 * num_adj, dtype=np.int64)
+    attrs = np.zeros((2 * num_adj, 12))
+    edge_grids = np.zeros((2 * num_adj, 12, num_u))
+    if adjacencies:
+        forward, degenerate = directed_grids(table, adjacencies, evaluators)
+        rows = table.rows[[table.index[k] for k, _, _ in adjacencies]].copy()
+        rows[:, 0:3] = convexity(forward, degenerate, smooth_angle=math.radians(opts.smooth_angle_deg))
+        rows[:, 3] *= scale
+        forward[:, 0:3] = (forward[:, 0:3] - center[None, :, None]) * scale
+        a_faces = np.array([a.face for _, a, _ in adjacencies])
+        b_faces = np.array([b.face for _, _, b in adjacencies])
+        src[0::2], src[1::2] = a_faces, b_faces
+        dst[0::2], dst[1::2] = b_faces, a_faces
+        brep[0::2] = brep[1::2] = [k for k, _, _ in adjacencies]
+        attrs[0::2] = attrs[1::2] = rows
+        edge_grids[0::2], edge_grids[1::2] = forward, reverse_grid(forward)
 
-    num_edges = len(src)
     data = Data(
         x=torch.as_tensor(x, dtype=torch.float32),
-        edge_index=torch.tensor([src, dst], dtype=torch.long).reshape(2, num_edges),
-        edge_attr=torch.as_tensor(np.array(attrs).reshape(num_edges, 12), dtype=torch.float32),
-        brep_edge=torch.tensor(brep, dtype=torch.long),
+        edge_index=torch.as_tensor(np.stack([src, dst])),
+        edge_attr=torch.as_tensor(attrs, dtype=torch.float32),
+        brep_edge=torch.as_tensor(brep),
         face_solid=torch.as_tensor(_face_solids(shape, faces), dtype=torch.long),
         bbox_center=torch.as_tensor(center, dtype=torch.float32).reshape(1, 3),
         bbox_scale=torch.tensor([scale], dtype=torch.float32),
@@ -207,8 +202,7 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
     if grids is not None:
         data.face_grid = torch.as_tensor(grids, dtype=torch.float32)
     if opts.edge_grids:
-        data.edge_grid = torch.as_tensor(np.array(edge_grids).reshape(num_edges, 12, opts.edge_grid_size),
-                                         dtype=torch.float32)
+        data.edge_grid = torch.as_tensor(edge_grids, dtype=torch.float32)
     return data
 
 

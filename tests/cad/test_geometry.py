@@ -60,12 +60,18 @@ def test_curve_and_pcurve_fast_paths_match(name):
 
 
 def _masks(face, size=10):
-    from graphssl.cad.face_features import _classifier_mask, _polygon_mask, uv_bounds
+    """(batched polygon mask or None, classifier mask) of one face."""
+    from graphssl.cad.face_features import uv_bounds
+    from graphssl.cad.trimming import ON_BAND, boundary_segments, classifier_mask, polygon_masks
 
     bounds = uv_bounds(face)
     us, vs = np.linspace(bounds[0], bounds[1], size), np.linspace(bounds[2], bounds[3], size)
     uu, vv = np.meshgrid(us, vs, indexing="ij")
-    return _polygon_mask(face, uu.ravel(), vv.ravel(), bounds), _classifier_mask(face, us, vs)
+    segments = boundary_segments(face)
+    if segments is None:
+        return None, classifier_mask(face, us, vs)
+    band = np.array([ON_BAND * np.hypot(bounds[1] - bounds[0], bounds[3] - bounds[2])])
+    return polygon_masks([segments], uu.ravel()[None], vv.ravel()[None], band)[0], classifier_mask(face, us, vs)
 
 
 @pytest.mark.parametrize("name", ["box", "moved_hole", "blind_hole", "cylinder", "frustum"])
@@ -88,3 +94,21 @@ def test_polygon_mask_matches_classifier_on_mfcad():
             np.testing.assert_array_equal(fast, reference, err_msg=str(path))
             checked += 1
     assert checked > 1000
+
+
+def test_batched_masks_match_single_faces():
+    """Faces with few and many boundary segments batched together (padding must not leak)."""
+    from graphssl.cad.face_features import uv_bounds
+    from graphssl.cad.trimming import trimming_masks
+
+    faces = shapes.faces_of(shapes.box_with_pocket()) + shapes.faces_of(shapes.box_with_hole())
+    bounds = np.array([uv_bounds(f) for f in faces])
+    batched = trimming_masks(faces, bounds, (9, 7))
+    for f, face in enumerate(faces):
+        single = trimming_masks([face], bounds[f:f + 1], (9, 7))[0]
+        np.testing.assert_array_equal(batched[f], single)
+        from graphssl.cad.trimming import classifier_mask
+
+        us = np.linspace(bounds[f, 0], bounds[f, 1], 9)
+        vs = np.linspace(bounds[f, 2], bounds[f, 3], 7)
+        np.testing.assert_array_equal(single, classifier_mask(face, us, vs))
