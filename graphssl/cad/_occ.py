@@ -28,9 +28,8 @@ from OCP.TopExp import TopExp  # noqa: E402
 from OCP.TopoDS import TopoDS_Shape  # noqa: E402
 
 try:
-    from OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as _IndexedMap
-
     from OCP.collections import IndexedDataMap_TopoDS_Shape_List_TopoDS_Shape_TopTools_ShapeMapHasher as _AncestorMap
+    from OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as _IndexedMap
 
     OCCT_MAJOR = 8
 except ImportError:  # OCP 7.x

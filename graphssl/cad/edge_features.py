@@ -152,7 +152,7 @@ def directed_grids(table: EdgeTable, adjacencies: list, evaluators: list) -> tup
     rows = np.array([table.index[k] for k, _, _ in adjacencies], dtype=np.int64)
     left = np.empty((count, num, 3))
     right = np.empty((count, num, 3))
-    for i, (k, use_a, use_b) in enumerate(adjacencies):
+    for i, (_, use_a, use_b) in enumerate(adjacencies):
         t = table.t[rows[i]]
         left[i] = coedge_normals(t, use_a.edge, evaluators[use_a.face])
         right[i] = left[i] if use_b is use_a else coedge_normals(t, use_b.edge, evaluators[use_b.face])

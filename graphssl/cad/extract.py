@@ -128,9 +128,8 @@ def shape_to_graph(shape, faces: list, face_names: list[str], *, options: Extrac
     from graphssl.cad.edge_features import convexity, directed_grids, reverse_grid, sample_edges
     from graphssl.cad.face_features import face_attributes, face_grids, uv_bounds
     from graphssl.cad.geometry import SurfaceEvaluator
-    from graphssl.cad.topology import build_topology
-
     from graphssl.cad.step_reader import faces_in_order
+    from graphssl.cad.topology import build_topology
 
     opts = options or ExtractOptions()
     _, repeated = faces_in_order(shape)

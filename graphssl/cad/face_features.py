@@ -23,7 +23,8 @@ FACE_GRID_CHANNELS = ("x", "y", "z", "nx", "ny", "nz", "mask")
 #: Columns that hold lengths, areas or positions (rescaled and normalised); the rest are 0/1 flags.
 FACE_CONTINUOUS = ("area", "centroid_x", "centroid_y", "centroid_z")
 
-_SURFACE_COLUMN = {"GeomAbs_Plane": 0, "GeomAbs_Cylinder": 1, "GeomAbs_Cone": 2, "GeomAbs_Sphere": 3, "GeomAbs_Torus": 4}
+_SURFACE_COLUMN = {"GeomAbs_Plane": 0, "GeomAbs_Cylinder": 1, "GeomAbs_Cone": 2, "GeomAbs_Sphere": 3,
+                   "GeomAbs_Torus": 4}
 #: A UV range at or below this is degenerate.
 _MIN_UV_RANGE = 1e-12
 

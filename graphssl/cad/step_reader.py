@@ -128,7 +128,8 @@ def load_step(path: str | Path, *, face_names: bool = True, multiple_solids: str
         raise InputFileError(f"{path}: {solids.Size()} solids; pass multiple_solids='merge' to read them as one model")
     faces, repeated = faces_in_order(shape)
     names = _face_names(reader, faces) if face_names else [""] * len(faces)
-    return StepModel(path=path, shape=shape, faces=faces, face_names=names, num_solids=solids.Size(), repeated_faces=repeated)
+    return StepModel(path=path, shape=shape, faces=faces, face_names=names, num_solids=solids.Size(),
+                     repeated_faces=repeated)
 
 
 def faces_in_order(shape) -> tuple[list, int]:

@@ -182,7 +182,8 @@ def test_labelled_face_sits_where_its_geometry_is(write_part):
     assert data.x[hole, 1] == 1
     points = data.face_grid[hole, 0:3].reshape(3, -1)
     lo, hi = points.amin(1), points.amax(1)
-    assert torch.all(lo >= torch.tensor([3.5, 2.5, 0.0]) - 1e-5) and torch.all(hi <= torch.tensor([6.5, 5.5, 6.0]) + 1e-5)
+    assert torch.all(lo >= torch.tensor([3.5, 2.5, 0.0]) - 1e-5)
+    assert torch.all(hi <= torch.tensor([6.5, 5.5, 6.0]) + 1e-5)
     assert lo[2] == pytest.approx(0.0, abs=1e-5) and hi[2] == pytest.approx(6.0, abs=1e-5)
     radius = (points[0:2] - torch.tensor([[5.0], [4.0]])).norm(dim=0)
     assert torch.allclose(radius, torch.full_like(radius, 1.5), atol=1e-5)

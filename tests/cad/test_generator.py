@@ -119,7 +119,8 @@ def test_written_files_match_the_generated_labels(tmp_path):
         name, record = json.loads((tmp_path / f"part_{i:06d}.json").read_text())[0]
         assert name == f"part_{i:06d}"
         assert [record["seg"][str(k)] for k in range(len(part.labels))] == [label.cls for label in part.labels]
-        assert [record["bottom"][str(k)] for k in range(len(part.labels))] == [int(label.bottom) for label in part.labels]
+        bottoms = [record["bottom"][str(k)] for k in range(len(part.labels))]
+        assert bottoms == [int(label.bottom) for label in part.labels]
         inst = np.array(record["inst"])
         expected = np.array([[int(a.instance >= 0 and a.instance == b.instance) for b in part.labels]
                              for a in part.labels])

@@ -28,7 +28,8 @@ def test_convexity_matches_solid_classifier():
     for path in _files(60):
         data = read_step(path, scale_to_unit_box=False)
         shape = load_step(path, face_names=False).shape
-        size = float(torch.linalg.norm(data.face_grid[:, 0:3].amax(dim=(0, 2, 3)) - data.face_grid[:, 0:3].amin(dim=(0, 2, 3))))
+        points = data.face_grid[:, 0:3]
+        size = float(torch.linalg.norm(points.amax(dim=(0, 2, 3)) - points.amin(dim=(0, 2, 3))))
         for k in range(0, data.edge_index.shape[1], 2):
             row, grid = data.edge_attr[k], data.edge_grid[k].double()
             if row[2] == 1:

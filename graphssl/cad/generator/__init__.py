@@ -20,7 +20,7 @@ _EXPORTS = {
     "GeneratedPart": "graphssl.cad.generator.part",
 }
 
-__all__ = sorted([*_EXPORTS, "FEATURE_CLASSES"])
+__all__ = ["FEATURE_CLASSES", "GeneratedPart", "GeneratorConfig", "GeneratorError", "generate", "generate_part"]
 
 
 def __getattr__(name: str):

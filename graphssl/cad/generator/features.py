@@ -100,7 +100,8 @@ def _rectangle(rng, p, c):
     if centre is None:
         return None
     (x, y) = centre
-    return [polygon([(x - half_a, y - half_b), (x + half_a, y - half_b), (x + half_a, y + half_b), (x - half_a, y + half_b)])]
+    return [polygon([(x - half_a, y - half_b), (x + half_a, y - half_b), (x + half_a, y + half_b),
+                     (x - half_a, y + half_b)])]
 
 
 def _stadium(rng, p, c):
@@ -158,7 +159,8 @@ def _v_round_slot(rng, p, c):
     if reach is None:
         return None
     return [[("line", (a0, -c.margin), (a0 + w, -c.margin)), ("line", (a0 + w, -c.margin), (a0 + w, reach - r)),
-             ("arc", (a0 + w, reach - r), (a0 + r, reach), (a0, reach - r)), ("line", (a0, reach - r), (a0, -c.margin))]]
+             ("arc", (a0 + w, reach - r), (a0 + r, reach), (a0, reach - r)),
+             ("line", (a0, reach - r), (a0, -c.margin))]]
 
 
 def _h_round_slot(rng, p, c):

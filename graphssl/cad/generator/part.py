@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphssl.cad.generator.classes import CLASS_INDEX, FEATURE_CLASSES, STOCK
-from graphssl.cad.generator.features import (BLEND_FEATURES, PLAN_FEATURES, SECTION_FEATURES, Placement,
-                                             blind_depth)
+from graphssl.cad.generator.features import BLEND_FEATURES, PLAN_FEATURES, SECTION_FEATURES, Placement, blind_depth
 from graphssl.cad.generator.history import FaceLabel, HistoryError, LabelledShape
 
 
@@ -154,7 +153,8 @@ def _box_edge(part: LabelledShape, rng, dims: np.ndarray):
     edges = _occ.shape_map(part.shape, TopAbs_EDGE)
     for i in range(1, edges.Size() + 1):
         edge = TopoDS.Edge(edges.FindKey(i))
-        ends = [np.array(BRep_Tool.Pnt_s(vertex).Coord()) for vertex in (TopExp.FirstVertex_s(edge), TopExp.LastVertex_s(edge))]
+        vertices = (TopExp.FirstVertex_s(edge), TopExp.LastVertex_s(edge))
+        ends = [np.array(BRep_Tool.Pnt_s(vertex).Coord()) for vertex in vertices]
         if {tuple(np.round(p, 6)) for p in ends} == {tuple(np.round(start, 6)), tuple(np.round(end, 6))}:
             return edge, np.stack([np.minimum(start, end), np.maximum(start, end)])
     return None
