@@ -22,10 +22,11 @@ _STOCK = (0.82, 0.80, 0.74)
 
 
 def _palette(n: int) -> list[tuple[float, float, float]]:
-    from matplotlib import colormaps
+    """``n`` well-separated colours: hues a golden angle apart, alternating saturation and value."""
+    import colorsys
 
-    colours = list(colormaps["tab20"].colors) + list(colormaps["Set2"].colors) + list(colormaps["Dark2"].colors)
-    return [tuple(colours[i % len(colours)][:3]) for i in range(n)]
+    return [colorsys.hsv_to_rgb((0.08 + 0.618034 * i) % 1.0, (0.75, 0.55)[i % 2], (0.92, 0.75)[(i // 2) % 2])
+            for i in range(n)]
 
 
 def tessellate(shape, faces: list, *, relative_deflection: float = 0.004) -> tuple[list, list]:
