@@ -106,11 +106,19 @@ def run_show(args) -> int:
 
 def run_extract(args) -> int:
     from graphssl.cad.extract import read_step
+    from graphssl.errors import GraphSSLError
 
     options = _options(args)
-    graphs = []
+    graphs, failed = [], 0
     for path in args.steps:
-        data = read_step(path, **options.settings())
+        try:
+            data = read_step(path, **options.settings())
+        except GraphSSLError as exc:
+            if len(args.steps) == 1:
+                raise
+            print(f"graphssl: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
         graphs.append(data)
         degenerate = int(data.edge_attr[:, 11].sum()) // 2
         print(f"{path}: {data.num_nodes} faces, {data.edge_index.shape[1] // 2} B-rep edges in the graph "
@@ -120,7 +128,7 @@ def run_extract(args) -> int:
 
         torch.save(graphs, args.out)
         print(f"saved {len(graphs)} graphs to {args.out}")
-    return 0
+    return 2 if failed else 0
 
 
 def _load_dataset(args):

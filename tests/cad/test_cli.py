@@ -51,3 +51,10 @@ def test_extract_prints_summary(tmp_path, write_part, capsys):
     step = write_part(shapes.cone(), "cone")
     assert main(["cad", "extract", str(step)]) == 0
     assert "2 faces, 3 B-rep edges in the graph (1 degenerate)" in capsys.readouterr().out
+
+
+def test_extract_goes_on_after_a_bad_file(tmp_path, write_part, capsys):
+    good = write_part(shapes.box(), "box")
+    assert main(["cad", "extract", str(tmp_path / "nope.step"), str(good)]) == 2
+    captured = capsys.readouterr()
+    assert "nope.step: no such file" in captured.err and "box.step: 6 faces" in captured.out

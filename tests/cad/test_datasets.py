@@ -59,6 +59,12 @@ def test_mfcad_labels_splits_and_rejects(mfcad_root):
         assert [int(n) for n in data.face_names] == labels["face_ids_in_traversal_order"]
     assert [d.model_id for d in MFCAD(root, split="test", progress=False)] == test
     assert len(MFCAD(root, split="all", progress=False)) == len(train) + len(test)
+    from torch_geometric.loader import DataLoader
+
+    batch = next(iter(DataLoader(dataset, batch_size=4)))
+    assert batch.num_graphs == 4 and batch.face_grid.shape[0] == batch.x.shape[0] == batch.y.shape[0]
+    assert batch.edge_grid.shape[0] == batch.edge_attr.shape[0] == batch.edge_index.shape[1]
+    assert int(batch.edge_index.max()) < batch.num_nodes and batch.bbox_center.shape == (4, 3)
 
 
 def test_cache_is_reused_and_invalidated_by_settings(mfcad_root, monkeypatch):
