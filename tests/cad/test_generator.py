@@ -126,3 +126,17 @@ def test_written_files_match_the_generated_labels(tmp_path):
                              for a in part.labels])
         np.testing.assert_array_equal(inst, expected)
     assert CLASS_INDEX["stock"] == 24
+
+
+def test_ensure_parts_makes_a_cached_split_dataset(tmp_path, monkeypatch):
+    from graphssl.cad.datasets import MFInstSeg
+    from graphssl.cad.generator import ensure_parts
+
+    monkeypatch.setenv("GRAPHSSL_CACHE", str(tmp_path / "cache"))
+    folder = ensure_parts(10, seed=1, progress=False)
+    stamp = (folder / "part_000000.step").stat().st_mtime_ns
+    assert ensure_parts(10, seed=1, progress=False) == folder
+    assert (folder / "part_000000.step").stat().st_mtime_ns == stamp
+    assert ensure_parts(10, seed=2, progress=False) != folder
+    sizes = [len(MFInstSeg(folder, split=s, num_workers=1, progress=False)) for s in ("train", "val", "test")]
+    assert sizes == [8, 1, 1]

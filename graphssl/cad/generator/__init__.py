@@ -2,6 +2,7 @@
 
 - :func:`generate`: ``n`` parts into a folder (STEP with class-index face names + MFInstSeg JSON).
 - :func:`generate_part`: one part in memory.
+- :func:`ensure_parts`: the no-download default set, generated once into the cache with splits.
 - :class:`GeneratorConfig`: sizes, counts and the classes to draw.
 - :data:`FEATURE_CLASSES`: the 25 class names (MFCAD++/MFInstSeg order).
 """
@@ -14,13 +15,15 @@ from graphssl.cad.generator.classes import FEATURE_CLASSES
 
 _EXPORTS = {
     "generate": "graphssl.cad.generator.run",
+    "ensure_parts": "graphssl.cad.generator.run",
     "generate_part": "graphssl.cad.generator.part",
     "GeneratorConfig": "graphssl.cad.generator.part",
     "GeneratorError": "graphssl.cad.generator.part",
     "GeneratedPart": "graphssl.cad.generator.part",
 }
 
-__all__ = ["FEATURE_CLASSES", "GeneratedPart", "GeneratorConfig", "GeneratorError", "generate", "generate_part"]
+__all__ = ["FEATURE_CLASSES", "GeneratedPart", "GeneratorConfig", "GeneratorError", "ensure_parts", "generate",
+           "generate_part"]
 
 
 def __getattr__(name: str):
