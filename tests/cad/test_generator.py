@@ -140,3 +140,14 @@ def test_ensure_parts_makes_a_cached_split_dataset(tmp_path, monkeypatch):
     assert ensure_parts(10, seed=2, progress=False) != folder
     sizes = [len(MFInstSeg(folder, split=s, num_workers=1, progress=False)) for s in ("train", "val", "test")]
     assert sizes == [8, 1, 1]
+
+
+@pytest.mark.slow
+def test_many_parts_cover_every_class():
+    from graphssl.cad.generator import generate_part
+
+    seen = set()
+    for i in range(80):
+        part = generate_part(100, i)
+        seen.update(label.cls for label in part.labels)
+    assert seen == set(range(len(FEATURE_CLASSES)))
