@@ -32,9 +32,29 @@ def guarded(fn: Callable[[Any], Any], job: Any) -> Outcome:
         return False, f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+#: Modules the fork server imports once, so each worker starts warm.
+_PRELOAD = ["graphssl.cad.extract", "graphssl.cad.datasets.base", "torch_geometric.data"]
+
+
 def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    """A fork server where available (workers fork from a clean, single-threaded process), else spawn.
+
+    Plain ``fork`` from a parent that has run OpenMP or OpenCascade threads can leave
+    the children waiting forever on a lock copied in a locked state; this was seen
+    after extracting the full MFCAD set in the parent.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _single_threaded() -> None:
+    """Worker initializer: one torch thread per process (the processes are the parallelism)."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], *, num_workers: int | None = None,
@@ -72,7 +92,8 @@ def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], *, num_workers: int 
 def _pool_pass(fn, jobs, indices: list[int], workers: int, outcomes: list, bar) -> list[int]:
     """Run ``indices`` in one pool; return those left unfinished because the pool broke."""
     broken: list[int] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=_context(),
+                             initializer=_single_threaded) as pool:
         futures = {pool.submit(guarded, fn, jobs[i]): i for i in indices}
         for future in as_completed(futures):
             i = futures[future]
