@@ -150,12 +150,19 @@ def directed_grids(table: EdgeTable, adjacencies: list, evaluators: list) -> tup
     """
     count, num = len(adjacencies), table.t.shape[1]
     rows = np.array([table.index[k] for k, _, _ in adjacencies], dtype=np.int64)
-    left = np.empty((count, num, 3))
-    right = np.empty((count, num, 3))
+    plane_normals = np.array([ev.normal if ev.normal is not None else np.zeros(3) for ev in evaluators])
+    a_faces = np.array([use_a.face for _, use_a, _ in adjacencies])
+    b_faces = np.array([use_b.face for _, _, use_b in adjacencies])
+    left = np.repeat(plane_normals[a_faces][:, None], num, axis=1)
+    right = np.repeat(plane_normals[b_faces][:, None], num, axis=1)
     for i, (_, use_a, use_b) in enumerate(adjacencies):
-        t = table.t[rows[i]]
-        left[i] = coedge_normals(t, use_a.edge, evaluators[use_a.face])
-        right[i] = left[i] if use_b is use_a else coedge_normals(t, use_b.edge, evaluators[use_b.face])
+        # Curved faces: normals along the edge through its pcurves.
+        if evaluators[use_a.face].normal is None:
+            left[i] = coedge_normals(table.t[rows[i]], use_a.edge, evaluators[use_a.face])
+        if use_b is use_a:
+            right[i] = left[i]
+        elif evaluators[use_b.face].normal is None:
+            right[i] = coedge_normals(table.t[rows[i]], use_b.edge, evaluators[use_b.face])
     flip = np.array([use_a.reversed for _, use_a, _ in adjacencies], dtype=bool)
     order = np.where(flip[:, None], np.arange(num)[::-1], np.arange(num))[:, :, None]
     points = np.take_along_axis(table.points[rows], order, axis=1)

@@ -88,11 +88,21 @@ def face_grids(evaluators: list, bounds: np.ndarray, size: tuple[int, int] = (10
         return grids
     masks = trimming_masks([ev.face for ev in evaluators], bounds, size)
     frac_u, frac_v = np.linspace(0.0, 1.0, num_u), np.linspace(0.0, 1.0, num_v)
+    u = bounds[:, 0:1, None] + (bounds[:, 1:2, None] - bounds[:, 0:1, None]) * frac_u[None, :, None]
+    v = bounds[:, 2:3, None] + (bounds[:, 3:4, None] - bounds[:, 2:3, None]) * frac_v[None, None, :]
+    u, v = np.broadcast_arrays(u, v)
+    planes = [f for f, ev in enumerate(evaluators) if ev.normal is not None]
+    if planes:
+        # All planar faces at once: P = O + u X + v Y, constant normal.
+        origin, x_dir, y_dir = (np.array([evaluators[f].frame[i] for f in planes]) for i in (0, 1, 2))
+        points = (origin[:, :, None, None] + x_dir[:, :, None, None] * u[planes][:, None]
+                  + y_dir[:, :, None, None] * v[planes][:, None])
+        grids[planes, 0:3] = points
+        grids[planes, 3:6] = np.array([evaluators[f].normal for f in planes])[:, :, None, None]
     for f, ev in enumerate(evaluators):
-        umin, umax, vmin, vmax = bounds[f]
-        uu, vv = np.meshgrid(umin + (umax - umin) * frac_u, vmin + (vmax - vmin) * frac_v, indexing="ij")
-        points, normals = ev.evaluate(uu.ravel(), vv.ravel())
-        grids[f, 0:3] = points.T.reshape(3, num_u, num_v)
-        grids[f, 3:6] = normals.T.reshape(3, num_u, num_v)
+        if ev.normal is None:
+            points, normals = ev.evaluate(u[f].ravel(), v[f].ravel())
+            grids[f, 0:3] = points.T.reshape(3, num_u, num_v)
+            grids[f, 3:6] = normals.T.reshape(3, num_u, num_v)
     grids[:, 6] = masks.reshape(-1, num_u, num_v)
     return grids

@@ -61,7 +61,13 @@ class SurfaceEvaluator:
             self._frame = (_xyz(ax3.Location()), _xyz(ax3.XDirection()), _xyz(ax3.YDirection()), _xyz(ax3.Direction()))
             self._primitive = primitive
             if self.kind == S.GeomAbs_Plane:
-                self.normal = self.sign * _unit(cross(self._frame[1], self._frame[2]))
+                # x_dir x y_dir of a gp_Ax3 is its axis, reversed for a left-handed frame.
+                self.normal = (self.sign if ax3.Direct() else -self.sign) * self._frame[3]
+
+    @property
+    def frame(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """``(origin, x_dir, y_dir, axis)`` of an analytic surface's ``gp_Ax3`` (``None`` otherwise)."""
+        return self._frame
 
     def evaluate(self, u: np.ndarray, v: np.ndarray, *, generic: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Points ``[n, 3]`` and unit outward normals ``[n, 3]`` at parameters ``u``, ``v`` (each ``[n]``)."""
