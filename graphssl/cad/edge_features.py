@@ -148,7 +148,7 @@ def directed_grids(table: EdgeTable, adjacencies: list, evaluators: list) -> tup
     Returns:
         ``(grids, degenerate [A] bool)``.
     """
-    count, num = len(adjacencies), table.t.shape[1]
+    num = table.t.shape[1]
     rows = np.array([table.index[k] for k, _, _ in adjacencies], dtype=np.int64)
     plane_normals = np.array([ev.normal if ev.normal is not None else np.zeros(3) for ev in evaluators])
     a_faces = np.array([use_a.face for _, use_a, _ in adjacencies])
