@@ -27,6 +27,11 @@ DATASETS: dict[str, str] = {
     "tu": "graphssl.data.tu:GINTUDataset",
     "pyg_saved": "graphssl.data.saved:SavedGraphs",
     "molecule_csv": "graphssl.chem.datasets:MoleculeCSVDataset",
+    "mfcad": "graphssl.cad.datasets.mfcad:MFCAD",
+    "mfinstseg": "graphssl.cad.datasets.mfinstseg:MFInstSeg",
+    "mfcadpp": "graphssl.cad.datasets.mfcadpp:MFCADPP",
+    "fusion360_seg": "graphssl.cad.datasets.fusion_seg:Fusion360Seg",
+    "cad_generated": "graphssl.cad.datasets.generated:generated_parts",
 }
 
 TRANSFORMS: dict[str, str] = {

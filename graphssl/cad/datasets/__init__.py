@@ -4,6 +4,7 @@
 - :class:`MFInstSeg`: MFInstSeg JSON labels (class, instance, bottom); also the generator's output.
 - :class:`MFCADPP`: MFCAD++ (labels in face names); also the generator's output.
 - :class:`Fusion360Seg`: Fusion 360 Gallery segmentation (``.stp`` + ``.seg``).
+- :func:`generated_parts`: the built-in generated part set (no download).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ _EXPORTS = {
     "MFCADPP": "graphssl.cad.datasets.mfcadpp",
     "Fusion360Seg": "graphssl.cad.datasets.fusion_seg",
     "run_jobs": "graphssl.cad.datasets.parallel",
+    "generated_parts": "graphssl.cad.datasets.generated",
 }
 
 __all__ = sorted(_EXPORTS)
