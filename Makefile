@@ -30,5 +30,12 @@ test: $(STAMP)
 test-dgl: $(STAMP)
 	scripts/test_dgl.sh $(VENV)
 
+# Speed figures recorded in BENCHMARKS.md (each script prints its own; several minutes in all).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/encoder_throughput.py
+	$(BIN)/python benchmarks/pe_speed.py
+	$(BIN)/python benchmarks/featurize_speed.py
+	$(BIN)/python benchmarks/cad_extract_speed.py
+
 clean:
 	rm -rf $(VENV) $(VENV)-dgl .venv-dgl runs build *.egg-info
