@@ -167,23 +167,7 @@ def from_networkx(graph, weight: str = "weight") -> Data:
 
 
 def read_pyg(path: Path):
-    """The graphs of a saved PyG dataset file (see the module docstring)."""
-    from torch_geometric.data import InMemoryDataset
-    from torch_geometric.io import fs
+    """The graphs of a saved PyG dataset file (see :func:`graphssl.data.saved.load_saved_graphs`)."""
+    from graphssl.data.saved import load_saved_graphs
 
-    try:
-        content = fs.torch_load(str(path))
-    except Exception as exc:  # torch raises many types for a corrupt or foreign file
-        raise InputFileError(f"{path}: cannot load as a PyG dataset ({type(exc).__name__}: {exc})") from None
-    if isinstance(content, tuple) and len(content) in (2, 3):
-        dataset = InMemoryDataset()
-        try:
-            dataset.load(str(path))
-        except Exception as exc:
-            raise InputFileError(f"{path}: not an InMemoryDataset file ({type(exc).__name__}: {exc})") from None
-        return dataset
-    if isinstance(content, Data):
-        return [content]
-    if isinstance(content, (list, tuple)) and all(isinstance(d, Data) for d in content):
-        return list(content)
-    raise InputFileError(f"{path}: holds {type(content).__name__}, not a PyG dataset, list of Data or Data")
+    return load_saved_graphs(path)
