@@ -157,7 +157,6 @@ def molecules(args: argparse.Namespace) -> None:
 
 def eigenvalue_deviation(pyg_graphs, out, ptr, graphs):
     """Max |our eigenvalue - v^T L v / v^T v| over PyG's eigenvectors ``v`` (PyG outputs no eigenvalues)."""
-    import numpy as np
     import torch
     from torch_geometric.utils import get_laplacian, to_dense_adj
 

@@ -14,6 +14,7 @@ import argparse
 
 import torch
 
+from graphssl.config import from_dict
 from graphssl.eval import EvalTask, LinearProbeConfig, linear_probe, markdown_table, random_split, run_seeds
 from graphssl.nn import GraphEncoder
 from graphssl.train import load_checkpoint, load_encoder
@@ -30,8 +31,8 @@ def main() -> None:
     pretrained = load_encoder(args.checkpoint)
     torch.manual_seed(0)
     random_init = GraphEncoder(pretrained.config).eval()
-    data_config = load_checkpoint(args.checkpoint)["config"]["data"]
-    graphs = prepare_data(DataConfig(name=data_config["name"], params=data_config["params"]))
+    # The checkpoint's own data section, transforms included (an encoder reading PSE needs them).
+    graphs = prepare_data(from_dict(DataConfig, load_checkpoint(args.checkpoint)["config"]["data"]))
     num_classes = int(max(int(g.y) for g in graphs)) + 1
     task = EvalTask("multiclass", num_outputs=num_classes)
 

@@ -19,11 +19,15 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import numpy as np
 
 from graphssl.errors import InputFileError
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 _ON_INVALID = ("raise", "warn")
 
@@ -76,7 +80,7 @@ class ExtractOptions:
         return asdict(self)
 
 
-def read_step(path: str | Path, **options) -> "torch_geometric.data.Data":  # noqa: F821
+def read_step(path: str | Path, **options) -> Data:
     """Read a STEP file into a gAAG :class:`~torch_geometric.data.Data`.
 
     Args:

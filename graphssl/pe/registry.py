@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphssl.errors import ConfigError
-from graphssl.pe.base import PSETransform
+from graphssl.pe.base import AddPSE, PSETransform
 from graphssl.pe.cycles import CycleCounts
 from graphssl.pe.electrostatic import ElectrostaticPE
 from graphssl.pe.graphs import DirectedPolicy
@@ -76,11 +76,9 @@ def parse_kinds(spec: str, directed: DirectedPolicy = "raise", **extra: dict[str
     return encodings
 
 
-def pse_transform(kinds: str, directed: DirectedPolicy = "raise") -> "AddPSE":
+def pse_transform(kinds: str, directed: DirectedPolicy = "raise") -> AddPSE:
     """One :class:`~graphssl.pe.base.AddPSE` transform from a ``"rwse:20,lap:8"`` specification.
 
     Registered as the dataset transform ``pse`` (``data.transforms: [{name: pse, params: {kinds: ...}}]``).
     """
-    from graphssl.pe.base import AddPSE
-
     return AddPSE(parse_kinds(kinds, directed))

@@ -68,7 +68,9 @@ def _apply_batched(transform, graphs: list) -> None:
         chunk = graphs[start : start + TRANSFORM_CHUNK]
         sizes = [g.num_nodes for g in chunk]
         for name, value in transform.compute(chunk).items():
-            assert value.shape[0] == sum(sizes), f"{transform!r} output {name!r} is not node-level"
+            if value.shape[0] != sum(sizes):
+                raise ConfigError(f"data.transforms: {transform!r} output {name!r} is not one row per node; "
+                                  "only per-node outputs can be attached to training graphs")
             for graph, part in zip(chunk, torch.split(value, sizes)):
                 graph[name] = part
 

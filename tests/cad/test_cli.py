@@ -58,3 +58,12 @@ def test_extract_goes_on_after_a_bad_file(tmp_path, write_part, capsys):
     assert main(["cad", "extract", str(tmp_path / "nope.step"), str(good)]) == 2
     captured = capsys.readouterr()
     assert "nope.step: no such file" in captured.err and "box.step: 6 faces" in captured.out
+
+
+def test_cli_help_lists_cad_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["cad", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("generate", "show", "extract", "dataset", "stats"):
+        assert command in out

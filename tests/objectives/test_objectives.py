@@ -5,7 +5,6 @@ import sys
 
 import pytest
 import torch
-from torch_geometric.data import Batch
 
 from graphssl.errors import ConfigError
 from graphssl.nn import EncoderConfig, GraphEncoder

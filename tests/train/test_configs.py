@@ -1,7 +1,5 @@
 """Every shipped config parses, and configs can pull their data section from datasets/."""
 
-from pathlib import Path
-
 import pytest
 import torch
 
@@ -58,3 +56,11 @@ def test_batched_pse_transform_equals_per_graph_transform():
             assert graph[key].shape == expected[key].shape
             torch.testing.assert_close(graph[key], expected[key], atol=1e-5, rtol=1e-5)
         assert "rwse" not in original, "transforms must not modify the dataset's own graphs"
+
+
+def test_transform_with_pair_outputs_is_rejected_with_its_name():
+    from graphssl.train.config import TransformConfig
+    from graphssl.train.trainer import prepare_data
+
+    with pytest.raises(ConfigError, match="spd_pair_index.*not one row per node"):
+        prepare_data(DataConfig(name="synthetic", params={"num_graphs": 3}, transforms=[TransformConfig("spd", {"pairs": True})]))
