@@ -26,7 +26,7 @@ import torch
 import torch.distributed as dist
 import yaml
 from torch.nn.parallel import DistributedDataParallel
-from torch_geometric.data import Batch
+from torch_geometric.loader import DataLoader
 from tqdm.auto import tqdm
 
 import graphssl
@@ -188,36 +188,19 @@ class Pretrainer:
         model.train()
         while step < stop_at:
             epoch, offset = divmod(step, order.batches_per_epoch)
-            for indices in order.epoch(epoch)[offset:]:
-                batch = Batch.from_data_list([data[i] for i in indices]).to(ctx.device)
+            # The loader's own generator keeps it from drawing on the global RNG, which resume restores.
+            loader = DataLoader(data, batch_sampler=order.epoch(epoch)[offset:], num_workers=loop.num_workers,
+                                generator=torch.Generator().manual_seed(loop.seed + epoch))
+            for batch in loader:
                 lr = learning_rate(step, total_steps, config.optimizer.lr, config.optimizer.warmup_steps, config.optimizer.min_lr)
-                for group in optimizer.param_groups:
-                    group["lr"] = lr
-                with autocast:
-                    out = trained(batch)
-                loss = out["loss"]
-                if not bool(torch.isfinite(loss)):
-                    raise GraphSSLError(f"step {step + 1}: loss is {float(loss)}; lower optimizer.lr or check the data")
-                optimizer.zero_grad(set_to_none=True)
-                if scaler is not None:
-                    scaler.scale(loss).backward()
-                    scaler.unscale_(optimizer)
-                else:
-                    loss.backward()
-                if config.optimizer.grad_clip > 0:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.optimizer.grad_clip)
-                if scaler is not None:
-                    scaler.step(optimizer)
-                    scaler.update()
-                else:
-                    optimizer.step()
+                out = self._step(trained, batch.to(ctx.device), optimizer, scaler, autocast, lr, step)
                 step += 1
                 model.objectives.after_step(model.encoder, step, total_steps)
 
                 for key, value in out.items():
                     if isinstance(value, torch.Tensor) and value.dim() == 0:
                         window[key].append(float(value.detach()))
-                window_graphs += len(indices)
+                window_graphs += batch.num_graphs
                 bar.update(1)
                 if step % loop.log_every == 0 or step == total_steps:
                     elapsed = time.perf_counter() - window_start
@@ -237,6 +220,30 @@ class Pretrainer:
         if ctx.enabled:
             dist.barrier()
         return checkpoint_path
+
+    def _step(self, trained, batch, optimizer, scaler, autocast, lr: float, step: int) -> dict:
+        """One optimizer step at learning rate ``lr``; returns the objectives' outputs."""
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        with autocast:
+            out = trained(batch)
+        loss = out["loss"]
+        if not bool(torch.isfinite(loss)):
+            raise GraphSSLError(f"step {step + 1}: loss is {float(loss)}; lower optimizer.lr or check the data")
+        optimizer.zero_grad(set_to_none=True)
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+        else:
+            loss.backward()
+        if self.config.optimizer.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(optimizer.param_groups[0]["params"], self.config.optimizer.grad_clip)
+        if scaler is not None:
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            optimizer.step()
+        return out
 
     def _save(self, path, ctx, model, optimizer, scaler, base, step, epoch, total_steps) -> None:
         rng = _gather_rng(ctx)

@@ -90,3 +90,9 @@ def test_resume_refuses_changed_config_and_existing_runs(tiny_config, tmp_path):
         pretrain(load_config(tiny_config(encoder={"hidden_dim": 8}, train={"steps": 8})), out, resume=True, progress=False)
     with pytest.raises(CheckpointError, match="nothing to resume"):
         pretrain(load_config(tiny_config()), tmp_path / "fresh", resume=True, progress=False)
+
+
+def test_loader_workers_do_not_change_the_result(tiny_config, tmp_path):
+    in_process = pretrain(load_config(tiny_config()), tmp_path / "inline", progress=False)
+    with_workers = pretrain(load_config(tiny_config(train={"num_workers": 1})), tmp_path / "workers", progress=False)
+    assert_same_weights(in_process, with_workers)
