@@ -49,10 +49,6 @@ class GraphSpec:
     def has_node_features(self) -> bool:
         return bool(self.node_categorical) or self.node_continuous > 0
 
-    @property
-    def has_edge_features(self) -> bool:
-        return bool(self.edge_categorical) or self.edge_continuous > 0
-
 
 class _ColumnScan:
     """Running dtype, width and per-column maximum of one feature kind over graphs."""

@@ -81,10 +81,6 @@ class EncoderConfig:
         if self.pse is not None and self.pse.dim >= self.hidden_dim:
             raise ValueError(f"encoder.pse.dim ({self.pse.dim}) must be smaller than hidden_dim ({self.hidden_dim})")
 
-    @property
-    def spec(self) -> GraphSpec:
-        return GraphSpec(list(self.node_categorical), self.node_continuous, list(self.edge_categorical), self.edge_continuous)
-
     def with_spec(self, spec: GraphSpec) -> "EncoderConfig":
         """A copy of this config with the feature layout of ``spec``."""
         return replace(self, node_categorical=list(spec.node_categorical), node_continuous=spec.node_continuous,

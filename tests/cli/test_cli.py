@@ -52,3 +52,24 @@ def test_pretrain_prints_checkpoint_path(tiny_config, tmp_path, capsys):
     assert main(["pretrain", str(tiny_config(train={"steps": 2})), "--out", str(out), "--no-progress"]) == 0
     assert f"checkpoint: {out / 'checkpoint.pt'}" in capsys.readouterr().out
     assert (out / "checkpoint.pt").is_file() and (out / "metrics.jsonl").is_file() and (out / "config.yaml").is_file()
+
+
+def test_shipped_checkpoint_lookup_verifies_sha256(tmp_path):
+    import hashlib
+    import json
+
+    from graphssl.checkpoints import shipped_checkpoint_path, shipped_checkpoints
+    from graphssl.errors import CheckpointError
+
+    weights = tmp_path / "tiny.pt"
+    weights.write_bytes(b"weights")
+    card = {"name": "tiny", "description": "a test card", "sha256": hashlib.sha256(b"weights").hexdigest()}
+    (tmp_path / "tiny.json").write_text(json.dumps(card))
+    (tmp_path / "orphan.json").write_text("{}")
+    assert [c.name for c in shipped_checkpoints(tmp_path)] == ["tiny"]
+    assert shipped_checkpoint_path("tiny", tmp_path) == weights
+    weights.write_bytes(b"tampered")
+    with pytest.raises(CheckpointError, match="does not match its model card"):
+        shipped_checkpoint_path("tiny", tmp_path)
+    with pytest.raises(CheckpointError, match="no shipped checkpoint named 'other' \\(shipped: tiny\\)"):
+        shipped_checkpoint_path("other", tmp_path)
