@@ -2,9 +2,9 @@
 
 graphssl: GraphEncoder with GINE layers (edge features), 5 x 300.
 PyG: torch_geometric.nn.models.GIN, 5 x 300, no edge features.
-Both get the same input: OGB atom features through the same kind of
-categorical embedding, then the same batches of MOSES molecules (about 21
-atoms); both train a linear head on mean-pooled graph embeddings with AdamW.
+Both get the same input: OGB atom features (graphssl.chem) through the same
+kind of categorical embedding, then the same batches of MOSES molecules
+(about 21 atoms); both train a linear head on mean-pooled graph embeddings with AdamW.
 Runs alternate between the two models and the median of the rounds is
 reported, so machine noise hits both alike.
 
@@ -26,23 +26,20 @@ from torch_geometric.data import Batch, Data
 from torch_geometric.nn import global_mean_pool
 from torch_geometric.nn.models import GIN
 
+from graphssl.chem import feature_dims, mols_to_graphs
 from graphssl.nn import CategoricalEmbedding, EncoderConfig, GraphEncoder
 
-ATOM_CARDINALITIES = [119, 5, 12, 12, 10, 6, 6, 2, 2]
-BOND_CARDINALITIES = [5, 6, 2]
+ATOM_CARDINALITIES, BOND_CARDINALITIES = feature_dims("ogb")
+
 DEFAULT_SMILES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "moses" / "train.csv.gz"
 
 
 def molecule_graphs(path: Path, count: int) -> list[Data]:
-    from ogb.utils import smiles2graph
-
+    """The first ``count`` MOSES molecules with OGB features (graphssl.chem, identical to ogb's)."""
     with gzip.open(path, "rt") as handle:
         smiles = [line.strip() for line in itertools.islice(handle, 1, count + 1)]
-    graphs = []
-    for s in smiles:
-        g = smiles2graph(s)
-        graphs.append(Data(x=torch.from_numpy(g["node_feat"]), edge_index=torch.from_numpy(g["edge_index"]),
-                           edge_attr=torch.from_numpy(g["edge_feat"]), num_nodes=int(g["num_nodes"])))
+    graphs, rejects = mols_to_graphs(smiles)
+    assert not rejects, rejects
     return graphs
 
 
