@@ -120,3 +120,32 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
 def to_dict(config: Any) -> dict[str, Any]:
     """Plain nested dict of a config dataclass (YAML- and checkpoint-safe)."""
     return dataclasses.asdict(config)
+
+
+def check_range(where: str, value: float, *, low: float | None = None, high: float | None = None,
+                low_inclusive: bool = True, high_inclusive: bool = True) -> None:
+    """Raise :class:`ConfigError` naming ``where`` unless ``value`` lies in the given range.
+
+    Every config dataclass and CLI argument checks its values with this when it
+    is built, so a bad value fails before any data is read.
+    """
+    below = low is not None and (value < low if low_inclusive else value <= low)
+    above = high is not None and (value > high if high_inclusive else value >= high)
+    if below or above:
+        left = "-inf" if low is None else f"{low:g}"
+        right = "inf" if high is None else f"{high:g}"
+        interval = f"{'[' if low_inclusive and low is not None else '('}{left}, {right}{']' if high_inclusive and high is not None else ')'}"
+        raise ConfigError(f"{where}: must be in {interval}, got {value!r}")
+
+
+def check_fraction(where: str, value: float) -> None:
+    """A ratio strictly between 0 and 1 (a mask or drop fraction)."""
+    check_range(where, value, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+
+
+def check_positive(where: str, value: float) -> None:
+    """A size or count that must be at least 1 (integers) or above 0 (floats)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        check_range(where, value, low=1)
+    else:
+        check_range(where, value, low=0.0, low_inclusive=False)

@@ -16,6 +16,37 @@ import torch
 from graphssl.errors import InvalidGraphError
 
 
+#: Built-in attribute levels; any other level name is a named group (``"fragment"``, ``"face_instance"``).
+LEVELS = ("node", "edge", "graph", "pair")
+
+
+@dataclass
+class AttributeSpec:
+    """One attribute that a dataset's graphs carry: its level and per-row shape.
+
+    Args:
+        level: ``"node"``, ``"edge"``, ``"graph"``, ``"pair"`` or a named group
+            such as ``"fragment"``; rows of the attribute are items of that level.
+        shape: trailing shape of one row (default ``[]``: one value per row),
+            e.g. ``[7, 10, 10]`` for a face UV grid.
+        dtype: ``"float"`` (default), ``"long"`` or ``"bool"``.
+        categories: category count of each column of a categorical (``long``)
+            attribute (default ``[]``: not categorical).
+        index_of: for index maps, the level each row of the map points into,
+            e.g. ``["node", "fragment"]`` for ``atom2frag`` ``[2, M]``
+            (default ``None``: not an index map).
+        cat_dim: the dimension rows run along and batches concatenate on
+            (default ``0``; ``-1`` for ``[2, M]`` index maps).
+    """
+
+    level: str
+    shape: list[int] = field(default_factory=list)
+    dtype: str = "float"
+    categories: list[int] = field(default_factory=list)
+    index_of: list[str] | None = None
+    cat_dim: int = 0
+
+
 @dataclass
 class GraphSpec:
     """Feature layout of a dataset.
@@ -27,6 +58,10 @@ class GraphSpec:
         edge_categorical: number of categories of each int64 column of
             ``edge_attr`` (default ``[]``).
         edge_continuous: width of a float ``edge_attr`` (default ``0``).
+        attributes: every other attribute the graphs carry, by name
+            (default ``{}``), see :class:`AttributeSpec`.
+        groups: named group levels and the attribute whose rows count their
+            items, e.g. ``{"fragment": "frag_x"}`` (default ``{}``).
 
     At most one of ``node_categorical``/``node_continuous`` is set (likewise for
     edges); neither means the graphs carry no features of that kind.
@@ -36,6 +71,8 @@ class GraphSpec:
     node_continuous: int = 0
     edge_categorical: list[int] = field(default_factory=list)
     edge_continuous: int = 0
+    attributes: dict[str, AttributeSpec] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.node_categorical and self.node_continuous:
