@@ -6,12 +6,24 @@ RDKit's error log for its own duration (``rdBase.CaptureErrorLog``) and quotes
 the captured reason in the :class:`~graphssl.errors.InvalidGraphError` it
 raises. Where that capture is unavailable (older RDKit releases) or yields
 nothing, the reason is rebuilt from ``Chem.DetectChemistryProblems``.
+
+SDF records are parsed under :class:`RecordLog`, which also catches what RDKit
+writes to its *warning* log (where the mol-file parser reports why a record is
+unreadable), wherever RDKit's logs go at the time: the C++ stream (file
+descriptor 2), Python's ``sys.stderr`` (``LogToPythonStderr``/``WrapLogs``) or
+the ``rdkit`` Python logger (``LogToPythonLogger``). RDKit's own settings are
+never touched, and the messages of records that parse are passed on unchanged.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
+import os
 import re
+import sys
+import tempfile
 from types import ModuleType
 from typing import Any
 
@@ -134,19 +146,76 @@ def parse_smiles(smiles: str) -> Any:
     return mol
 
 
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class RecordLog(contextlib.AbstractContextManager):
+    """Collect everything RDKit logs while open, from every place its logs can go (see module docstring).
+
+    ``messages`` holds the text after exit. :meth:`replay` sends it on to
+    where it was headed, for callers that only wanted it on failure.
+    """
+
+    def __enter__(self) -> "RecordLog":
+        sys.stderr.flush()
+        self._fd_file = tempfile.TemporaryFile()
+        self._saved_fd = os.dup(2)
+        os.dup2(self._fd_file.fileno(), 2)
+        self._saved_stderr, sys.stderr = sys.stderr, io.StringIO()
+        self._logger = logging.getLogger("rdkit")
+        self._saved_handlers, self._saved_propagate = self._logger.handlers[:], self._logger.propagate
+        self._handler = _ListHandler()
+        self._logger.handlers, self._logger.propagate = [self._handler], False
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        python_text = sys.stderr.getvalue()
+        sys.stderr = self._saved_stderr
+        os.dup2(self._saved_fd, 2)
+        os.close(self._saved_fd)
+        self._logger.handlers, self._logger.propagate = self._saved_handlers, self._saved_propagate
+        self._fd_file.seek(0)
+        self._fd_text = self._fd_file.read().decode("utf-8", "replace")
+        self._fd_file.close()
+        self._python_text = python_text
+        self.messages = "\n".join(part for part in (self._fd_text, python_text,
+                                                    *(r.getMessage() for r in self._handler.records)) if part)
+        return None
+
+    def replay(self) -> None:
+        """Send the collected messages where they would have gone without the capture."""
+        if self._fd_text:
+            os.write(2, self._fd_text.encode())
+        if self._python_text:
+            sys.stderr.write(self._python_text)
+        for record in self._handler.records:
+            self._logger.handle(record)
+
+
 def parse_molblock(block: str, name: str) -> Any:
     """Parse one SDF record (sanitized, hydrogens removed, as ``SDMolSupplier`` does).
+
+    RDKit's messages about the record (from its error and warning logs) become
+    the reason of the error when it cannot be read; those of a record that
+    parses are passed on as usual.
 
     Args:
         block: the record text up to (not including) ``$$$$``.
         name: how the record is named in errors (e.g. ``"file.sdf record 3"``).
     """
     Chem = chem()
-    with capture_errors() as captured:
+    with RecordLog() as logged, capture_errors() as captured:
         mol = Chem.MolFromMolBlock(block, sanitize=True, removeHs=True)
     if mol is None:
-        reason = summarize_log(captured.messages) or "RDKit could not read the record"
+        reason = summarize_log(captured.messages) or summarize_log(logged.messages) or "RDKit gave no reason"
         raise InvalidGraphError(f"invalid molecule in {name}: {reason}")
+    logged.replay()
     if mol.GetNumAtoms() == 0:
         raise InvalidGraphError(f"invalid molecule in {name}: no atoms")
     return mol

@@ -8,12 +8,18 @@ file's identity (path, size, mtime) and every option that changes the output
 RDKit, and loading a cached dataset never needs it.
 
 Each graph is a :class:`~graphssl.chem.data.MolData` with ``y`` float32 [1, T]
-(NaN where a label is missing) when ``target_columns`` are given. Rows RDKit
-cannot read are left out and listed in ``rejects`` as ``(row, smiles, reason)``
-with the 0-based CSV data row; ``rows[i]`` is the data row of graph ``i`` and
-``smiles[i]`` its SMILES (e.g. for :func:`graphssl.chem.scaffold_split_smiles`).
-``spec`` declares the full vocabulary of the feature set (not only the values
-seen), for the trainer's encoders.
+(NaN where a label is missing, also for a row too short to hold the cell) when
+``target_columns`` are given. Rows that give no molecule (RDKit cannot read
+the SMILES, or the row has no SMILES cell) are left out and listed in
+``rejects`` as :class:`graphssl.data.rejects.Reject` ``(source=<csv path>,
+item="row N", reason)``, N the 0-based CSV data row, so the trainer reports
+them (a count on stderr, ``rejects.csv`` in the run folder); the cache keeps
+them. ``rows[i]`` is the data row of graph ``i`` and ``smiles[i]`` its SMILES
+(e.g. for :func:`graphssl.chem.scaffold_split_smiles`). ``spec``
+(:func:`graphssl.chem.spec.molecule_spec`) declares the full vocabulary of
+the feature set (not only the values seen) and every other attribute the
+graphs carry, for the trainer's encoders. The cache stores integer tensors in
+their smallest dtype (:mod:`graphssl.chem.storage`); loaded graphs are int64.
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ import torch
 from torch_geometric.data import InMemoryDataset
 
 from graphssl.chem.data import MolData
-from graphssl.chem.features import feature_dims
+from graphssl.chem.spec import molecule_spec
+from graphssl.chem.storage import widen
 from graphssl.data.cache import cache_dir, cache_key, file_identity
-from graphssl.data.spec import GraphSpec
+from graphssl.data.rejects import Reject
 from graphssl.errors import InputFileError
 from graphssl.eval.splits import Split
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 #: SMILES column and label columns of the MoleculeNet / MOSES files in ``../shared/data``.
 KNOWN_COLUMNS: dict[str, tuple[str, list[str] | None]] = {
@@ -101,13 +108,12 @@ class MoleculeCSVDataset(InMemoryDataset):
                 tmp = self.cache_path.with_suffix(f".tmp{os.getpid()}")
                 torch.save(stored, tmp)
                 os.replace(tmp, self.cache_path)
-        self.data = MolData.from_dict(stored["data"])
+        self.data = MolData.from_dict(widen(stored["data"]))
         self.slices = stored["slices"]
         self.rows: list[int] = stored["rows"]
         self.smiles: list[str] = stored["smiles"]
-        self.rejects: list[tuple[int, str, str]] = [tuple(r) for r in stored["rejects"]]
-        atom_dims, bond_dims = feature_dims(self.options.features)
-        self.spec = GraphSpec(node_categorical=atom_dims, edge_categorical=bond_dims)
+        self.rejects: list[Reject] = [Reject(*r) for r in stored["rejects"]]
+        self.spec = molecule_spec(self.options, num_labels=self.num_tasks)
 
     def _load_cache(self) -> dict[str, Any] | None:
         """The cached processed dataset, or ``None`` when absent or unreadable (then it is rebuilt)."""
@@ -123,18 +129,20 @@ class MoleculeCSVDataset(InMemoryDataset):
         from graphssl.chem.chunk import collate_chunks
         from graphssl.chem.featurize import iter_chunks
         from graphssl.chem.io import read_csv_table
+        from graphssl.chem.storage import compact_chunk
 
-        smiles, labels = read_csv_table(self.path, self.smiles_column, self.target_columns, self.limit)
-        chunks = list(iter_chunks(smiles, self.options, n_jobs))
+        table = read_csv_table(self.path, self.smiles_column, self.target_columns, self.limit)
+        chunks = [compact_chunk(chunk) for chunk in iter_chunks(table.inputs, self.options, n_jobs)]
         rows = [row for chunk in chunks for row in chunk.rows]
-        rejects = [list(r) for chunk in chunks for r in chunk.rejects]
+        rejects = [[table.source, table.items[row], reason] for chunk in chunks for row, _, reason in chunk.rejects]
         if not rows:
-            raise InputFileError(f"{self.path}: no molecule could be read ({len(rejects)} rejected)")
+            first = f"; {rejects[0][1]}: {rejects[0][2]}" if rejects else ""
+            raise InputFileError(f"{self.path}: no molecule could be read ({len(rejects)} rejected{first})")
         data, slices = collate_chunks(chunks)
-        if labels is not None:
-            data.y = torch.from_numpy(labels[rows])
+        if table.labels is not None:
+            data.y = torch.from_numpy(table.labels[rows])
             slices["y"] = torch.arange(len(rows) + 1)
-        return {"data": data.to_dict(), "slices": slices, "rows": rows, "smiles": [smiles[r] for r in rows],
+        return {"data": data.to_dict(), "slices": slices, "rows": rows, "smiles": [table.inputs[r] for r in rows],
                 "rejects": rejects, "format": CACHE_FORMAT}
 
     def scaffold_split(self, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int | None = None) -> Split:

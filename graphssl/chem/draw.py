@@ -46,6 +46,8 @@ def draw_fragments(smiles: Any, path: str | Path, fragments: bool | str = True,
     kind = path.suffix.lower()
     if kind not in (".png", ".svg"):
         raise ConfigError(f"{path}: picture format must be .png or .svg")
+    if len(size) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in size):
+        raise ConfigError(f"size: must be two positive integers (width, height), got {tuple(size)!r}")
     options = FeaturizerOptions.create(fragments=fragments)
     mol = chem().Mol(prepare(smiles, FeaturizerOptions())[0])
     graph = mol_to_graph(mol, fragments=options.fragments)

@@ -35,7 +35,7 @@ from graphssl.chem.chunk import ROWS, GraphChunk, add_fragments, add_graph_struc
 from graphssl.chem.data import MolData
 from graphssl.chem.features import check_features, encoders, needs_degree
 from graphssl.chem.fragments import brics_bonds, check_method
-from graphssl.chem.io import MolBlock, read_inputs
+from graphssl.chem.io import MolBlock, NoInput, find_column, read_table
 from graphssl.chem.parallel import run_ordered
 from graphssl.errors import ConfigError, InvalidGraphError
 
@@ -92,6 +92,8 @@ def prepare(item: Any, options: FeaturizerOptions) -> tuple[Any, int]:
 
     Returns ``(mol, num_removed_components)``; raises InvalidGraphError.
     """
+    if isinstance(item, NoInput):
+        raise InvalidGraphError(item.reason)
     if isinstance(item, MolBlock):
         mol = parse_molblock(item, item.name)
     elif isinstance(item, str):
@@ -204,15 +206,51 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def molecule_inputs(inputs: Any, smiles_column: str = "smiles", file_format: str | None = None) -> list[Any]:
+    """The per-molecule inputs of whatever :func:`mols_to_graphs` accepts, as a list (one per row).
+
+    A pandas ``DataFrame`` gives its ``smiles_column`` (matched as in CSV
+    files), a ``Series`` its values, in row order; a missing cell (``None``,
+    NaN) is kept as a :class:`~graphssl.chem.io.NoInput` so that it becomes a
+    reject of its row. pandas is never imported: frames are recognised by
+    their ``columns`` and ``iloc``.
+
+    Raises:
+        TypeError: naming ``inputs`` for a single molecule, a mapping or a
+            non-iterable.
+        InputFileError: for a DataFrame without ``smiles_column``, listing its columns.
+    """
+    if isinstance(inputs, (os.PathLike, str)):
+        if isinstance(inputs, str) and not Path(inputs).exists() and not Path(inputs).suffix:
+            raise TypeError(f"inputs: expected a list of molecules or a file path, got the string {inputs!r} "
+                            "(for one molecule use mol_to_graph, or pass a list)")
+        return read_table(Path(inputs), smiles_column, file_format).inputs
+    if hasattr(inputs, "columns") and hasattr(inputs, "iloc"):
+        columns = [str(c) for c in inputs.columns]
+        column = inputs.columns[find_column(columns, smiles_column, "inputs: DataFrame")]
+        values = inputs[column].tolist()
+    elif hasattr(inputs, "iloc") and hasattr(inputs, "tolist"):
+        values = inputs.tolist()
+    elif isinstance(inputs, dict) or hasattr(inputs, "GetNumAtoms") or not isinstance(inputs, Iterable):
+        raise TypeError(f"inputs: expected SMILES strings or RDKit Mols (list, tuple, generator, pandas "
+                        f"Series or DataFrame) or a file path, got {type(inputs).__name__}")
+    else:
+        return list(inputs)
+    return [NoInput(f"no SMILES (missing value {v!r})") if v is None or (isinstance(v, float) and math.isnan(v))
+            else v for v in values]
+
+
 def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, on_error: str = "reject", *,
-                   smiles_column: str = "smiles", chunk_size: int | None = None,
+                   smiles_column: str = "smiles", chunk_size: int | None = None, file_format: str | None = None,
                    features: str = "ogb", **options: Any) -> tuple[list[MolData | None], list[tuple[int, Any, str]]]:
     """Featurize many molecules, in input order, optionally in ``n_jobs`` processes.
 
     Args:
-        inputs: SMILES strings and/or RDKit ``Mol`` objects, or a path to a
-            ``.csv``/``.csv.gz`` (column ``smiles_column``), ``.smi`` or
-            ``.sdf``/``.sdf.gz`` file.
+        inputs: SMILES strings and/or RDKit ``Mol`` objects (a list, tuple,
+            generator or pandas ``Series``), a pandas ``DataFrame`` (column
+            ``smiles_column``), or a path to a ``.csv``/``.csv.gz`` (column
+            ``smiles_column``), ``.smi``/``.txt`` or ``.sdf``/``.sdf.gz`` file
+            (see :mod:`graphssl.chem.io`).
         n_jobs: processes featurizing, this one included (default 1; -1 = one per core).
         on_error: ``"reject"`` (default): failed inputs are left out of the
             graph list and reported in ``rejects``; ``"none"``: the graph list
@@ -223,6 +261,8 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
             when no exact match; default ``"smiles"``).
         chunk_size: molecules per work unit (default 512; with ``n_jobs > 1``
             about 32 units per process, at least 64 molecules each).
+        file_format: ``"csv"``, ``"smi"`` or ``"sdf"`` for a file input
+            (default ``None``: from the suffix, with header detection for text files).
         features, **options: as :func:`mol_to_graph`.
 
     Returns:
@@ -233,9 +273,7 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
     opts = FeaturizerOptions.create(features, **options)
     if on_error not in ON_ERROR:
         raise ConfigError(f"on_error must be one of {list(ON_ERROR)}, got {on_error!r}")
-    if isinstance(inputs, (os.PathLike, str)):
-        inputs = read_inputs(Path(inputs), smiles_column=smiles_column)
-    chunks = iter_chunks(list(inputs), opts, n_jobs, chunk_size)
+    chunks = iter_chunks(molecule_inputs(inputs, smiles_column, file_format), opts, n_jobs, chunk_size)
     graphs: list[MolData | None] = []
     rejects: list[tuple[int, Any, str]] = []
     with _gc_paused(), contextlib.closing(chunks):

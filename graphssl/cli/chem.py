@@ -3,7 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 from pathlib import Path
+
+from graphssl.cli._args import positive_int
+
+
+def n_jobs(text: str) -> int:
+    """Worker processes: a positive integer, or -1 for one per core."""
+    if text.strip() == "-1":
+        return -1
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer or -1 (one per core), got {text!r}") from None
+
+
+def column_list(text: str) -> list[str]:
+    """Comma-separated column names, none empty."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"must be comma-separated column names, got {text!r}")
+    return names
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -12,12 +34,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="chem_command", metavar="COMMAND", required=True)
 
     featurize = commands.add_parser(
-        "featurize", help="featurize a .csv/.smi/.sdf file (optionally .gz) into a list of graphs",
-        description="Featurize every molecule of a file and save the graphs with torch.save (a list of "
-                    "MolData, readable by the pyg_saved dataset). Unreadable molecules are listed, never dropped "
-                    "silently.")
-    featurize.add_argument("input", type=Path, help="molecule file: .csv, .smi or .sdf, optionally .gz")
+        "featurize", help="featurize a .csv/.smi/.txt/.sdf file (optionally .gz) into a graph file",
+        description="Featurize every molecule of a file and save the graphs collated, as InMemoryDataset.save() "
+                    "does, in compact integer dtypes (readable by the pyg_saved dataset; graphs load as int64), "
+                    "with OUT.json describing them. Unreadable molecules are counted on stderr and listed with "
+                    "their reasons in rejects.csv next to OUT, never dropped silently; if none can be read the "
+                    "command fails.")
+    featurize.add_argument("input", type=Path, help="molecule file: .csv, .smi, .txt or .sdf, optionally .gz")
     featurize.add_argument("--out", type=Path, required=True, help="output .pt file")
+    featurize.add_argument("--format", choices=["csv", "smi", "sdf"], default=None, dest="file_format",
+                           help="input format (default: from the suffix; a .txt/.smi file whose first line is a "
+                                "header naming a SMILES column is read as CSV)")
     featurize.add_argument("--features", choices=["ogb", "hu"], default="ogb", help="feature set (default: ogb)")
     featurize.add_argument("--fragments", choices=["none", "ring_systems", "rings", "brics"], default="none",
                            help="fragment hierarchy (default: none)")
@@ -25,10 +52,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     featurize.add_argument("--salts", choices=["keep", "largest"], default="keep",
                            help="keep every component or only the largest (default: keep)")
     featurize.add_argument("--descriptors", action="store_true", help="add continuous atom descriptors x_desc")
-    featurize.add_argument("--smiles-column", default="smiles", help="SMILES column of a CSV (default: smiles)")
-    featurize.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1; -1 = all cores)")
-    featurize.add_argument("--rejects", type=Path, default=None,
-                           help="write unreadable rows as CSV (row,input,reason) here (default: OUT.rejects.csv)")
+    featurize.add_argument("--smiles-column", default="smiles",
+                           help="SMILES column of a CSV (default: smiles, matched case-insensitively)")
+    featurize.add_argument("--id-column", default=None, help="CSV column kept as each graph's mol_id (default: none)")
+    featurize.add_argument("--label-columns", type=column_list, default=None, metavar="COL[,COL...]",
+                           help="CSV columns kept as each graph's y [1, T], float, NaN where empty (default: none)")
+    featurize.add_argument("--n-jobs", type=n_jobs, default=1, help="worker processes (default: 1; -1 = all cores)")
     featurize.set_defaults(func=run_featurize)
 
     draw = commands.add_parser("draw", help="draw a molecule with its fragments highlighted",
@@ -37,34 +66,66 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     draw.add_argument("out", type=Path, help="output .png or .svg")
     draw.add_argument("--fragments", choices=["ring_systems", "rings", "brics"], default="ring_systems",
                       help="decomposition (default: ring_systems)")
-    draw.add_argument("--size", type=int, nargs=2, default=(600, 450), metavar=("WIDTH", "HEIGHT"),
-                      help="picture size in pixels (default: 600 450)")
+    draw.add_argument("--size", type=positive_int, nargs=2, default=(600, 450), metavar=("WIDTH", "HEIGHT"),
+                      help="picture size in pixels, each a positive integer (default: 600 450)")
     draw.set_defaults(func=run_draw)
     return parser
 
 
 def run_featurize(args: argparse.Namespace) -> int:
-    import csv
-
     import torch
 
-    from graphssl.chem import mols_to_graphs
+    from graphssl.chem.chunk import collate_chunks
+    from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
+    from graphssl.chem.io import read_table
+    from graphssl.chem.spec import molecule_spec
+    from graphssl.chem.storage import compact_chunk, save_collated
+    from graphssl.data.rejects import REJECTS_FILE, Reject, report_rejects, write_rejects
+    from graphssl.data.spec import AttributeSpec
+    from graphssl.errors import InputFileError
 
-    fragments = False if args.fragments == "none" else args.fragments
-    graphs, rejects = mols_to_graphs(args.input, n_jobs=args.n_jobs, smiles_column=args.smiles_column,
-                                     features=args.features, fragments=fragments, explicit_hs=args.explicit_hs,
-                                     salts=args.salts, descriptors=args.descriptors)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(graphs, args.out)
-    print(f"{len(graphs)} graphs -> {args.out}")
-    if rejects:
-        path = args.rejects or args.out.with_suffix(".rejects.csv")
-        with open(path, "w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["row", "input", "reason"])
-            writer.writerows((row, item if isinstance(item, str) else repr(item), reason) for row, item, reason in rejects)
-        print(f"{len(rejects)} rejected -> {path}")
+    if args.out.suffix != ".pt":
+        raise InputFileError(f"--out {args.out}: the graph file must end in .pt")
+    options = FeaturizerOptions.create(args.features, fragments=False if args.fragments == "none" else args.fragments,
+                                       explicit_hs=args.explicit_hs, salts=args.salts, descriptors=args.descriptors)
+    table = read_table(args.input, args.smiles_column, args.file_format, label_columns=args.label_columns,
+                       id_column=args.id_column)
+    if not len(table):
+        raise InputFileError(f"{args.input}: no molecules in the file")
+    chunks = [compact_chunk(chunk) for chunk in iter_chunks(table.inputs, options, args.n_jobs)]
+    rows = [row for chunk in chunks for row in chunk.rows]
+    rejects = [Reject(table.source, table.items[row], reason) for chunk in chunks for row, _, reason in chunk.rejects]
+    if not rows:
+        path = write_rejects(rejects, args.out.parent / REJECTS_FILE)
+        raise InputFileError(f"{args.input}: none of the {len(table)} molecules could be read ({rejects[0].item}: "
+                             f"{rejects[0].reason}); reasons in {path}; if the file has a header or another "
+                             "layout, name it with --format / --smiles-column")
+    data, slices = collate_chunks(chunks)
+    every_graph = torch.arange(len(rows) + 1)
+    extra = {"input_row": AttributeSpec("graph", dtype="long")}
+    data.input_row, slices["input_row"] = torch.tensor(rows, dtype=torch.int32), every_graph
+    if table.labels is not None:
+        data.y, slices["y"] = torch.from_numpy(table.labels[rows]), every_graph
+    if table.ids is not None:
+        data.mol_id, slices["mol_id"] = [table.ids[row] for row in rows], every_graph
+        extra["mol_id"] = AttributeSpec("graph", dtype="str")
+    save_collated(data, slices, args.out)
+    spec = molecule_spec(options, num_labels=len(table.label_columns) if table.labels is not None else 0, extra=extra)
+    _write_card(args.out.with_suffix(".json"), args, table, len(rows), len(rejects), options, spec)
+    report_rejects(rejects, total=len(table), what=f"chem featurize {args.input}", out_dir=args.out.parent)
+    print(f"{len(rows)} graphs -> {args.out} ({os.path.getsize(args.out) / 1e6:.1f} MB)")
     return 0
+
+
+def _write_card(path: Path, args: argparse.Namespace, table, graphs: int, rejected: int, options, spec) -> None:
+    """``OUT.json``: where the graphs came from, what each attribute is, and which columns were kept."""
+    from dataclasses import asdict
+
+    card = {"input": str(args.input), "molecules": len(table), "graphs": graphs, "rejected": rejected,
+            "options": asdict(options), "id_column": args.id_column,
+            "label_columns": list(table.label_columns) if table.labels is not None else [],
+            "spec": asdict(spec)}
+    path.write_text(json.dumps(card, indent=1) + "\n")
 
 
 def run_draw(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import math
 import pytest
 import torch
 
+from graphssl.data.rejects import Reject
 from graphssl.errors import ConfigError, InputFileError
 from tests.conftest import requires, shared_data
 
@@ -31,8 +32,11 @@ def test_tox21_labels_rejects_and_spec():
     with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(dataset) == 7823 and len(dataset.rejects) == 8 and dataset.num_tasks == 12
-    assert all("valence" in reason for _, _, reason in dataset.rejects)
-    assert dataset.rows == [r for r in range(len(rows)) if r not in {x[0] for x in dataset.rejects}]
+    assert all(isinstance(r, Reject) and r.source == str(path) for r in dataset.rejects)
+    assert all("valence" in r.reason for r in dataset.rejects)
+    rejected = {int(r.item.removeprefix("row ")) for r in dataset.rejects}
+    assert all(rows[r]["smiles"] in dataset.rejects[i].reason for i, r in enumerate(sorted(rejected)))
+    assert dataset.rows == [r for r in range(len(rows)) if r not in rejected]
     for index in (0, 1, 500, len(dataset) - 1):
         graph, row = dataset[index], rows[dataset.rows[index]]
         assert graph.y.shape == (1, 12) and graph.y.dtype == torch.float32
