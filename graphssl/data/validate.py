@@ -1,14 +1,21 @@
 """Checks that turn malformed graphs into one clear error naming the graph.
 
 Without them a bad index or a NaN feature surfaces as a crash deep inside
-torch, or worse as a silent NaN loss. Everything here is O(N + E) and cheap
-next to one message-passing layer, so the encoder runs it on every batch.
+torch, or worse as a silent NaN loss. :func:`validate_graph` is O(N + E);
+data preparation runs it once per graph, and an encoder with
+``validate: true`` on every batch.
+
+Messages number the graph within the batch (or from ``first_graph``) and
+nodes and edges within their graph: "graph 7: ... (node 3)" is node 3 of
+graph 7, whatever its position in the batch.
 
 What is allowed: graphs with 0 or 1 nodes, isolated nodes, self-loops and
 duplicate edges (GIN-style sums count duplicates; that is the caller's data).
 What is rejected (:class:`~graphssl.errors.InvalidGraphError`): edge indices
-out of range or not int64 ``[2, E]``, feature rows that disagree with the node
-or edge count, NaN/inf in float features, categorical values outside
+out of range or not int64 ``[2, E]``; features the layout asks for that are
+missing, of the wrong dtype (float where categories are expected, integers
+where floats are) or width, or whose rows disagree with the node or edge
+count; NaN/inf in float features; categorical values outside
 ``[0, num_categories)``.
 """
 
@@ -21,89 +28,142 @@ from torch import Tensor
 
 from graphssl.errors import InvalidGraphError
 
+_WHAT = {"x": "node features x", "edge_attr": "edge features edge_attr"}
 
-def _edge_graph_of(data, edge_position: int) -> int:
-    """Graph index of the edge at ``edge_position`` in a (possibly batched) graph."""
+
+def _offsets(data, level: str) -> Tensor | None:
+    """Start of each graph's nodes (or edges) in a batch, ``[num_graphs + 1]``; ``None`` for one graph."""
     slices = getattr(data, "_slice_dict", None)
-    if slices is not None and "edge_index" in slices:
-        return int(torch.searchsorted(slices["edge_index"], torch.tensor(edge_position), right=True)) - 1
-    batch = getattr(data, "batch", None)
-    if batch is not None:
-        src = data.edge_index[0, edge_position]
-        if 0 <= int(src) < batch.numel():
-            return int(batch[src])
-    return 0
+    key = "edge_index" if level == "edge" else None
+    if level == "node":
+        ptr = getattr(data, "ptr", None)
+        if ptr is not None:
+            return ptr
+        batch = getattr(data, "batch", None)
+        if batch is not None and batch.numel():
+            counts = torch.bincount(batch)
+            return torch.cat([counts.new_zeros(1), counts.cumsum(0)])
+        return None
+    if slices is not None and key in slices:
+        return slices[key]
+    return None
 
 
-def _node_graph_of(data, node: int) -> int:
-    batch = getattr(data, "batch", None)
-    return int(batch[node]) if batch is not None and node < batch.numel() else 0
+def locate(data, level: str, position: int) -> tuple[int, int]:
+    """``(graph, index within that graph)`` of node or edge ``position`` of a (possibly batched) graph."""
+    offsets = _offsets(data, level)
+    if offsets is None:
+        if level == "edge" and getattr(data, "batch", None) is not None:
+            # A Batch built by hand, without slices: the graph of the edge's source node.
+            graph, _ = locate(data, "node", int(data.edge_index[0, position]))
+            src_graph = data.batch[data.edge_index[0, :position]]
+            return graph, int((src_graph == graph).sum())
+        return 0, position
+    graph = int(torch.searchsorted(offsets.to(torch.long), torch.tensor(position), right=True)) - 1
+    graph = min(max(graph, 0), offsets.numel() - 2)
+    return graph, position - int(offsets[graph])
 
 
-def _first_bad_row(mask: Tensor) -> int:
-    return int(mask.nonzero()[0, 0]) if mask.dim() else 0
+def first_graph_of(data, level: str = "node") -> int:
+    """The first graph with at least one node (or edge): the one a batch-wide problem is reported for."""
+    offsets = _offsets(data, level)
+    if offsets is None or offsets.numel() < 2:
+        return 0
+    nonempty = (offsets[1:] > offsets[:-1]).nonzero()
+    return int(nonempty[0, 0]) if nonempty.numel() else 0
 
 
-def validate_graph(data, node_categorical: Sequence[int] = (), edge_categorical: Sequence[int] = ()) -> None:
-    """Raise :class:`InvalidGraphError` naming the graph index if ``data`` is malformed.
+def _first_row(mask: Tensor) -> int:
+    return int(mask.nonzero()[0, 0])
+
+
+def validate_graph(data, node_categorical: Sequence[int] = (), edge_categorical: Sequence[int] = (), *,
+                   node_continuous: int = 0, edge_continuous: int = 0, first_graph: int = 0) -> None:
+    """Raise :class:`InvalidGraphError` naming the graph if ``data`` is malformed.
 
     Args:
         data: a PyG ``Data`` or ``Batch``.
-        node_categorical: category counts of ``x``'s columns when ``x`` is int64.
-        edge_categorical: category counts of ``edge_attr``'s columns when int64.
+        node_categorical: category counts of ``x``'s int64 columns; non-empty means
+            ``x`` must be present and integer (default ``()``).
+        edge_categorical: same for ``edge_attr`` (default ``()``).
+        node_continuous: width of a float ``x``; non-zero means ``x`` must be present
+            and floating point (default ``0``).
+        edge_continuous: same for ``edge_attr`` (default ``0``).
+        first_graph: number of ``data``'s first graph in messages, e.g. its
+            position in a dataset (default ``0``).
     """
     num_nodes = data.num_nodes
     edge_index = getattr(data, "edge_index", None)
     if edge_index is not None:
         if edge_index.dtype != torch.long or edge_index.dim() != 2 or edge_index.shape[0] != 2:
-            raise InvalidGraphError(f"graph 0: edge_index must be int64 of shape [2, E], got {edge_index.dtype} {tuple(edge_index.shape)}")
+            raise InvalidGraphError(f"graph {first_graph}: edge_index must be int64 of shape [2, E], "
+                                    f"got {edge_index.dtype} {tuple(edge_index.shape)}")
         if edge_index.numel():
-            bad = (edge_index < 0) | (edge_index >= num_nodes)
-            if bool(bad.any()):
-                position = int(bad.any(dim=0).nonzero()[0, 0])
-                value = int(edge_index[:, position][bad[:, position]][0])
-                graph = _edge_graph_of(data, position)
-                raise InvalidGraphError(f"graph {graph}: edge index {value} out of range for {num_nodes} nodes")
-            batch = getattr(data, "batch", None)
-            if batch is not None and batch.numel() == num_nodes:
-                # In a Batch an index past its own graph lands in the next graph; catch it here.
-                crossing = batch[edge_index[0]] != batch[edge_index[1]]
-                if bool(crossing.any()):
-                    position = int(crossing.nonzero()[0, 0])
-                    graph = _edge_graph_of(data, position)
-                    raise InvalidGraphError(f"graph {graph}: edge {position} joins nodes of different graphs "
-                                            "(an edge index out of range for its graph)")
-    _check_features(data, "x", num_nodes, node_categorical, _node_graph_of)
+            _check_edge_range(data, edge_index, num_nodes, first_graph)
     num_edges = 0 if edge_index is None else edge_index.shape[1]
-    _check_features(data, "edge_attr", num_edges, edge_categorical, _edge_graph_of)
+    _check_features(data, "x", "node", num_nodes, node_categorical, node_continuous, first_graph)
+    _check_features(data, "edge_attr", "edge", num_edges, edge_categorical, edge_continuous, first_graph)
 
 
-def _check_features(data, key: str, expected_rows: int, categorical: Sequence[int], graph_of) -> None:
+def _check_edge_range(data, edge_index: Tensor, num_nodes: int, first_graph: int) -> None:
+    bad = (edge_index < 0) | (edge_index >= num_nodes)
+    if bool(bad.any()):
+        position = _first_row(bad.any(dim=0))
+        value = int(edge_index[:, position][bad[:, position]][0])
+        graph, edge = locate(data, "edge", position)
+        raise InvalidGraphError(f"graph {first_graph + graph}: edge {edge} has node index {value}, "
+                                f"out of range for {num_nodes} nodes")
+    offsets = _offsets(data, "node")
+    if offsets is not None and offsets.numel() > 2:
+        # In a batch an index past its own graph lands in the next graph; catch it here.
+        graph_of_node = torch.repeat_interleave(torch.arange(offsets.numel() - 1, device=edge_index.device),
+                                                offsets.diff().to(edge_index.device))
+        crossing = graph_of_node[edge_index[0]] != graph_of_node[edge_index[1]]
+        if bool(crossing.any()):
+            position = _first_row(crossing)
+            graph, edge = locate(data, "edge", position)
+            target = int(edge_index[1, position]) - int(offsets[graph])
+            raise InvalidGraphError(f"graph {first_graph + graph}: edge {edge} points to node {target}, outside its "
+                                    f"{int(offsets[graph + 1] - offsets[graph])} nodes")
+
+
+def _check_features(data, key: str, level: str, expected_rows: int, categorical: Sequence[int], continuous: int,
+                    first_graph: int) -> None:
+    what = _WHAT[key]
     value = getattr(data, key, None)
+    first = first_graph + first_graph_of(data, level)
     if value is None:
+        if expected_rows and (categorical or continuous):
+            layout = f"categories {list(categorical)}" if categorical else f"{continuous} float columns"
+            raise InvalidGraphError(f"graph {first}: has no {what}; the layout expects {layout}")
         return
-    what = "node features x" if key == "x" else "edge features edge_attr"
     if value.shape[0] != expected_rows:
-        raise InvalidGraphError(f"graph {graph_of(data, 0) if expected_rows else 0}: {what} have {value.shape[0]} rows, expected {expected_rows}")
+        raise InvalidGraphError(f"graph {first}: {what} have {value.shape[0]} rows, expected {expected_rows}")
     if value.numel() == 0:
         return
+    columns = value.view(value.shape[0], -1)
+    if categorical and torch.is_floating_point(value):
+        raise InvalidGraphError(f"graph {first}: {what} are {value.dtype}, the layout expects int64 categories {list(categorical)}")
+    if continuous and not torch.is_floating_point(value):
+        raise InvalidGraphError(f"graph {first}: {what} are {value.dtype}, the layout expects {continuous} float columns")
+    width = len(categorical) or continuous
+    if width and columns.shape[1] != width:
+        raise InvalidGraphError(f"graph {first}: {what} have {columns.shape[1]} columns, the layout expects {width}")
     if torch.is_floating_point(value):
-        finite = torch.isfinite(value)
+        finite = torch.isfinite(columns).all(dim=1)
         if not bool(finite.all()):
-            row = _first_bad_row(~finite.view(value.shape[0], -1).all(dim=1))
-            raise InvalidGraphError(f"graph {graph_of(data, row)}: {what} contain NaN or inf (row {row})")
+            graph, row = locate(data, level, _first_row(~finite))
+            raise InvalidGraphError(f"graph {first_graph + graph}: {what} contain NaN or inf ({level} {row})")
         return
     if not categorical:
         return
-    columns = value.view(value.shape[0], -1)
-    if columns.shape[1] != len(categorical):
-        raise InvalidGraphError(f"graph {graph_of(data, 0)}: {what} have {columns.shape[1]} columns, the encoder expects {len(categorical)}")
     limits = torch.tensor(list(categorical), dtype=columns.dtype, device=columns.device)
     bad = (columns < 0) | (columns >= limits)
     if bool(bad.any()):
-        row = _first_bad_row(bad.any(dim=1))
-        col = int(bad[row].nonzero()[0, 0])
+        position = _first_row(bad.any(dim=1))
+        col = int(bad[position].nonzero()[0, 0])
+        graph, row = locate(data, level, position)
         raise InvalidGraphError(
-            f"graph {graph_of(data, row)}: {what} column {col} has value {int(columns[row, col])}, "
+            f"graph {first_graph + graph}: {what} column {col} has value {int(columns[position, col])} at {level} {row}, "
             f"outside [0, {categorical[col]})"
         )

@@ -99,3 +99,16 @@ def feature_embedding(categorical: Sequence[int], continuous: int, dim: int) -> 
     if continuous:
         return ContinuousEmbedding(continuous, dim)
     return None
+
+
+def edge_encoder_for(channels: int, edge_dim: int | None, edge_categorical: Sequence[int],
+                     edge_continuous: int) -> tuple[bool, nn.Module | None]:
+    """Whether a layer uses edges, and the module that brings them to ``channels`` (``None``: as given)."""
+    if edge_dim is not None and (edge_categorical or edge_continuous):
+        raise ValueError("give edge_dim (an embedded edge tensor) or edge_categorical/edge_continuous "
+                         "(a raw edge_attr), not both")
+    if edge_categorical or edge_continuous:
+        return True, feature_embedding(edge_categorical, edge_continuous, channels)
+    if edge_dim is None:
+        return False, None
+    return True, (nn.Linear(edge_dim, channels) if edge_dim != channels else None)

@@ -1,18 +1,19 @@
-"""The shared graph encoder every graphssl model is assembled from.
+"""The shared graph encoder every graphssl model is assembled from (registered as encoder ``"gnn"``).
 
-Input embedding (categorical or continuous features, plus optional PSE) ->
-``num_layers`` message-passing layers (GINE, GIN, GCN or GPS blocks) with
+Node input slot (feature embedding, PSE, any registered input) and edge
+input slot (embedded once per forward, shared by every layer) ->
+``num_layers`` registered conv layers (GINE, GIN, GCN or GPS blocks) with
 normalization, activation, dropout and optional residuals -> Jumping
 Knowledge combination (Xu et al., "Representation Learning on Graphs with
 Jumping Knowledge Networks", ICML 2018) -> node embeddings and a graph readout.
 
-Any module with the same call signature and an ``out_dim`` attribute can stand
-in for it: objectives only rely on that protocol.
+Any module registered with :func:`~graphssl.nn.register_encoder` that takes
+``(batch, node_mask=None)``, returns :class:`~graphssl.nn.EncoderOutput` and
+has ``out_dim`` and ``config`` attributes can stand in for it: objectives only
+rely on that protocol.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -20,37 +21,29 @@ from torch import Tensor, nn
 from torch_geometric.nn.resolver import activation_resolver
 
 from graphssl.data.validate import validate_graph
+from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.nn.config import EncoderConfig
-from graphssl.nn.conv import GPSLayer, build_conv
-from graphssl.nn.embedding import feature_embedding
+from graphssl.nn.context import BatchContext, batch_vector_of, num_graphs_of
+from graphssl.nn.conv import build_registered_conv
+from graphssl.nn.conv.build import offered
+from graphssl.nn.inputs import build_input_slot
 from graphssl.nn.norm import build_norm
-from graphssl.nn.pse_encoder import PSEEncoder
+from graphssl.nn.output import EncoderOutput
 from graphssl.nn.readout import Readout
+from graphssl.nn.registry import CONVS, register_encoder
+
+__all__ = ["EncoderOutput", "GraphEncoder", "batch_vector_of", "num_graphs_of"]
 
 
-class EncoderOutput(NamedTuple):
-    """Node embeddings ``[N, out_dim]`` and graph embeddings ``[num_graphs, out_dim]``."""
-
-    node: Tensor
-    graph: Tensor
-
-
-def num_graphs_of(batch) -> int:
-    """Number of graphs in a ``Batch`` (or 1 for a single ``Data``), empty graphs included."""
-    count = getattr(batch, "num_graphs", None)
-    if count is not None:
-        return int(count)
-    vector = getattr(batch, "batch", None)
-    return int(vector.max()) + 1 if vector is not None and vector.numel() else 1
+def _check_edge_index(batch) -> Tensor:
+    edge_index = getattr(batch, "edge_index", None)
+    if edge_index is None or edge_index.dim() != 2 or edge_index.shape[0] != 2 or edge_index.dtype != torch.long:
+        got = "none" if edge_index is None else f"{edge_index.dtype} {tuple(edge_index.shape)}"
+        raise InvalidGraphError(f"graph 0: edge_index must be int64 of shape [2, E], got {got}")
+    return edge_index
 
 
-def batch_vector_of(batch) -> Tensor:
-    vector = getattr(batch, "batch", None)
-    if vector is not None:
-        return vector
-    return torch.zeros(batch.num_nodes, dtype=torch.long, device=batch.edge_index.device)
-
-
+@register_encoder("gnn", EncoderConfig)
 class GraphEncoder(nn.Module):
     """Message-passing encoder built from an :class:`EncoderConfig`.
 
@@ -58,8 +51,8 @@ class GraphEncoder(nn.Module):
         config: the encoder configuration, with its feature layout filled in.
 
     ``forward(batch, node_mask=None)`` takes a PyG ``Data``/``Batch``; nodes
-    where ``node_mask`` (bool ``[N]``) is True have their input features
-    replaced by a learned mask token (their PSE, being structure, is kept).
+    where ``node_mask`` (bool ``[N]``) is True have their feature inputs
+    replaced by a learned mask token (structural inputs such as PSE are kept).
 
     Shapes:
         returns :class:`EncoderOutput` with ``node`` ``[N, out_dim]`` and
@@ -69,31 +62,34 @@ class GraphEncoder(nn.Module):
     Example::
 
         encoder = GraphEncoder(EncoderConfig(hidden_dim=64, num_layers=3).with_spec(dataset_spec))
-        node, graph = encoder(batch)
+        out = encoder(batch)
+        out.node, out.graph
     """
 
     def __init__(self, config: EncoderConfig) -> None:
         super().__init__()
         self.config = config
         hidden = config.hidden_dim
-        self.pse_encoder = PSEEncoder(config.pse) if config.pse is not None else None
-        feature_dim = hidden - (self.pse_encoder.dim if self.pse_encoder is not None else 0)
-        self.node_embedding = feature_embedding(config.node_categorical, config.node_continuous, feature_dim)
-        # Graphs without node features (structure only) start from one learned vector.
-        self.constant = nn.Parameter(torch.empty(feature_dim)) if self.node_embedding is None else None
-        self.mask_token = nn.Parameter(torch.empty(feature_dim))
-        edge_layout = dict(edge_categorical=config.edge_categorical, edge_continuous=config.edge_continuous)
+        self.node_input = build_input_slot(config, "node")
+        has_edges = bool(config.edge_inputs) or (
+            not config.structure_only and bool(config.edge_categorical or config.edge_continuous))
+        options = dict(edge_dim=hidden if has_edges else None, activation=config.activation, train_eps=config.train_eps,
+                       dropout=config.dropout, norm=config.norm, gps_local=config.gps_local, gps_heads=config.gps_heads,
+                       gps_attn_dropout=config.gps_attn_dropout, attention_bias=config.attention_bias)
+        if config.attention_bias is not None and "attention_bias" not in offered(CONVS.get(config.conv), options):
+            raise ConfigError(f"encoder.attention_bias: conv {config.conv!r} has no attention to bias; use conv: gps")
         self.layers = nn.ModuleList()
         self.norms = nn.ModuleList()
         for _ in range(config.num_layers):
-            if config.conv == "gps":
-                local = build_conv(config.gps_local, hidden, hidden, activation=config.activation, train_eps=config.train_eps, **edge_layout)
-                self.layers.append(GPSLayer(hidden, local, heads=config.gps_heads, dropout=config.dropout,
-                                            attn_dropout=config.gps_attn_dropout, norm=config.norm, activation=config.activation))
-                self.norms.append(nn.Identity())
-            else:
-                self.layers.append(build_conv(config.conv, hidden, hidden, activation=config.activation, train_eps=config.train_eps, **edge_layout))
-                self.norms.append(build_norm(config.norm, hidden))
+            layer = build_registered_conv(config.conv, hidden, hidden, options, config.conv_params)
+            self.layers.append(layer)
+            # Blocks (GPS) carry their own residuals and norms.
+            self.norms.append(nn.Identity() if getattr(layer, "is_block", False) else build_norm(config.norm, hidden))
+        uses_edges = any(getattr(layer, "uses_edges", False) for layer in self.layers)
+        if config.edge_inputs and not uses_edges:
+            raise ConfigError(f"encoder.edge_inputs: conv {config.conv!r} uses no edge features; remove edge_inputs "
+                              "or choose a conv that uses them (gine, gcn)")
+        self.edge_input = build_input_slot(config, "edge") if uses_edges else None
         self.activation = activation_resolver(config.activation)
         self.readout = Readout(config.readout, config.out_dim)
         self.reset_parameters()
@@ -103,43 +99,37 @@ class GraphEncoder(nn.Module):
         return self.config.out_dim
 
     def reset_parameters(self) -> None:
-        for module in (self.node_embedding, self.pse_encoder, self.readout, *self.layers, *self.norms):
+        for module in (self.node_input, self.edge_input, self.readout, *self.layers, *self.norms):
             if module is not None and hasattr(module, "reset_parameters"):
                 module.reset_parameters()
-        if self.constant is not None:
-            nn.init.normal_(self.constant, std=0.1)
-        nn.init.normal_(self.mask_token, std=0.1)
 
     def embed_inputs(self, batch, node_mask: Tensor | None = None) -> Tensor:
-        """Layer-0 node states ``[N, hidden_dim]``: feature embedding (masked) plus PSE."""
+        """Layer-0 node states ``[N, hidden_dim]``: the node input slot, masked nodes' features replaced."""
         num_nodes = batch.num_nodes
-        if self.node_embedding is not None:
-            h = self.node_embedding(batch.x)
-        else:
-            h = self.constant.expand(num_nodes, -1)
-        if node_mask is not None:
-            if node_mask.shape != (num_nodes,) or node_mask.dtype != torch.bool:
-                raise ValueError(f"node_mask must be a bool tensor of shape [{num_nodes}], got {node_mask.dtype} {tuple(node_mask.shape)}")
-            h = torch.where(node_mask.unsqueeze(1), self.mask_token.to(h.dtype), h)
-        if self.pse_encoder is not None:
-            h = torch.cat([h, self.pse_encoder(batch).to(h.dtype)], dim=1)
-        return h
+        if node_mask is not None and (node_mask.shape != (num_nodes,) or node_mask.dtype != torch.bool):
+            raise ValueError(f"node_mask must be a bool tensor of shape [{num_nodes}], got {node_mask.dtype} {tuple(node_mask.shape)}")
+        return self.node_input(batch, node_mask)
 
     def forward(self, batch, node_mask: Tensor | None = None) -> EncoderOutput:
         config = self.config
+        edge_index = _check_edge_index(batch)
         if config.validate:
-            validate_graph(batch, config.node_categorical, config.edge_categorical)
-        num_graphs = num_graphs_of(batch)
-        batch_vector = batch_vector_of(batch)
-        edge_index, edge_attr = batch.edge_index, getattr(batch, "edge_attr", None)
+            structure = config.structure_only
+            validate_graph(batch, () if structure else config.node_categorical, () if structure else config.edge_categorical,
+                           node_continuous=0 if structure else config.node_continuous,
+                           edge_continuous=0 if structure else config.edge_continuous)
+        context = BatchContext.of(batch)
         h = self.embed_inputs(batch, node_mask)
+        # One edge embedding per forward, shared by every layer.
+        edge_attr = self.edge_input(batch) if self.edge_input is not None else None
         outputs = []
         last = len(self.layers) - 1
         for i, (layer, norm) in enumerate(zip(self.layers, self.norms)):
-            if isinstance(layer, GPSLayer):
-                h_new = layer(h, edge_index, edge_attr, batch_vector, num_graphs)
+            layer_edges = edge_attr if getattr(layer, "uses_edges", False) else None
+            if getattr(layer, "is_block", False):
+                h_new = layer(h, edge_index, layer_edges, context)
             else:
-                h_new = norm(layer(h, edge_index, edge_attr))
+                h_new = norm(layer(h, edge_index, layer_edges))
                 # No activation after the last layer, as in Hu et al. (2020): embeddings keep their sign.
                 if i < last:
                     h_new = self.activation(h_new)
@@ -149,7 +139,7 @@ class GraphEncoder(nn.Module):
             h = h_new
             outputs.append(h)
         node = self._jumping_knowledge(outputs)
-        return EncoderOutput(node=node, graph=self.readout(node, batch_vector, num_graphs))
+        return EncoderOutput(node=node, graph=self.readout(node, context.batch, context.num_graphs))
 
     def _jumping_knowledge(self, outputs: list[Tensor]) -> Tensor:
         mode = self.config.jk

@@ -9,7 +9,11 @@ GIN: Xu et al., "How Powerful are Graph Neural Networks?", ICLR 2019
     \mathbf{x}'_i = \mathrm{MLP}\Big((1+\epsilon)\,\mathbf{x}_i
         + \sum_{j \in \mathcal{N}(i)} \mathrm{ReLU}(\mathbf{x}_j + E(\mathbf{e}_{ji}))\Big)
 
-Without an edge encoder the message is plain :math:`\mathbf{x}_j` (GIN).
+Without edge features the message is plain :math:`\mathbf{x}_j` (GIN).
+Inside an encoder :math:`E(\mathbf{e}_{ji})` is the encoder's edge input,
+embedded once per forward and shared by all layers (``edge_dim``); a
+standalone layer embeds a raw ``edge_attr`` itself (``edge_categorical`` /
+``edge_continuous``).
 """
 
 from __future__ import annotations
@@ -21,18 +25,22 @@ from torch import Tensor, nn
 from torch_geometric.nn import MessagePassing
 from torch_geometric.nn.resolver import activation_resolver
 
-from graphssl.nn.embedding import feature_embedding
+from graphssl.nn.embedding import edge_encoder_for
+from graphssl.nn.registry import register_conv
 
 
+@register_conv("gine")
 class GINEConv(MessagePassing):
-    r"""GIN layer, with edge features (GINE) when an edge layout is given.
+    r"""GIN layer, with edge features (GINE) when ``edge_dim`` or an edge layout is given.
 
     Args:
         in_channels: input width.
         out_channels: output width.
-        edge_categorical: category counts of int64 ``edge_attr`` columns
-            (default ``()``: no categorical edge features).
-        edge_continuous: width of a float ``edge_attr`` (default ``0``).
+        edge_dim: width of an already-embedded ``edge_attr``; mapped linearly to
+            ``in_channels`` unless equal, as PyG's ``GINEConv(edge_dim=...)`` (default ``None``).
+        edge_categorical: category counts of int64 ``edge_attr`` columns the layer
+            embeds itself (default ``()``).
+        edge_continuous: width of a float ``edge_attr`` the layer embeds itself (default ``0``).
         eps: initial :math:`\epsilon` (default ``0.0``).
         train_eps: learn :math:`\epsilon` (default ``False``).
         hidden_channels: MLP hidden width (default ``out_channels``).
@@ -43,14 +51,14 @@ class GINEConv(MessagePassing):
         -> ``[N, out_channels]``.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, *, edge_categorical: Sequence[int] = (),
-                 edge_continuous: int = 0, eps: float = 0.0, train_eps: bool = False,
+    def __init__(self, in_channels: int, out_channels: int, *, edge_dim: int | None = None,
+                 edge_categorical: Sequence[int] = (), edge_continuous: int = 0, eps: float = 0.0, train_eps: bool = False,
                  hidden_channels: int | None = None, activation: str = "relu") -> None:
         super().__init__(aggr="add")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.initial_eps, self.train_eps = eps, train_eps
         hidden = hidden_channels or out_channels
-        self.edge_encoder = feature_embedding(edge_categorical, edge_continuous, in_channels)
+        self.uses_edges, self.edge_encoder = edge_encoder_for(in_channels, edge_dim, edge_categorical, edge_continuous)
         self.mlp = nn.Sequential(nn.Linear(in_channels, hidden), activation_resolver(activation), nn.Linear(hidden, out_channels))
         if train_eps:
             self.eps = nn.Parameter(torch.empty(1))
@@ -69,11 +77,11 @@ class GINEConv(MessagePassing):
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_attr: Tensor | None = None) -> Tensor:
         edge_emb = None
-        if self.edge_encoder is not None:
+        if self.uses_edges:
             if edge_attr is None:
                 raise ValueError(f"{self}: built with edge features but called without edge_attr; "
-                                 "consider building it without edge_categorical/edge_continuous")
-            edge_emb = self.edge_encoder(edge_attr)
+                                 "consider building it without edge_dim/edge_categorical/edge_continuous")
+            edge_emb = edge_attr if self.edge_encoder is None else self.edge_encoder(edge_attr)
         root = x if not self.train_eps and self.initial_eps == 0.0 else (1 + self.eps) * x
         return self.mlp(self.propagate(edge_index, x=x, edge_emb=edge_emb, root=root))
 
@@ -90,5 +98,13 @@ class GINEConv(MessagePassing):
         return root.index_add(0, index, inputs)
 
     def __repr__(self) -> str:
-        kind = "GINEConv" if self.edge_encoder is not None else "GINConv"
+        kind = "GINEConv" if self.uses_edges else "GINConv"
         return f"{kind}({self.in_channels}, {self.out_channels}, eps={self.initial_eps}, train_eps={self.train_eps})"
+
+
+@register_conv("gin")
+def gin_conv(in_channels: int, out_channels: int, *, eps: float = 0.0, train_eps: bool = False,
+             hidden_channels: int | None = None, activation: str = "relu") -> GINEConv:
+    """GIN without edge features: :class:`GINEConv` with no edge term (the encoder's ``conv: gin``)."""
+    return GINEConv(in_channels, out_channels, eps=eps, train_eps=train_eps, hidden_channels=hidden_channels,
+                    activation=activation)
