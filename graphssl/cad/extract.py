@@ -97,6 +97,9 @@ def read_step(path: str | Path, **options) -> Data:
         face_solid: ``[F]`` int64, the solid of each face.
         bbox_center: ``[1, 3]``, bbox_scale: ``[1]`` float32 (original = scaled / scale + center).
         face_names: list of F strings.
+        source_file: the STEP file (str); model_id: its stem (str; datasets set their own id).
+
+    The layout of every attribute is declared by :func:`graphssl.cad.spec.cad_graph_spec`.
 
     Raises:
         InputFileError: one line naming the file and the problem.
@@ -105,7 +108,10 @@ def read_step(path: str | Path, **options) -> Data:
 
     opts = options if isinstance(options, ExtractOptions) else ExtractOptions(**options)
     model = load_step(path, multiple_solids=opts.multiple_solids)
-    return shape_to_graph(model.shape, model.faces, model.face_names, options=opts, source=str(model.path))
+    data = shape_to_graph(model.shape, model.faces, model.face_names, options=opts, source=str(model.path))
+    data.source_file = str(model.path)
+    data.model_id = model.path.stem
+    return data
 
 
 def _invalid(opts: ExtractOptions, message: str) -> None:

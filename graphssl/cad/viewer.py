@@ -5,28 +5,43 @@ traversal index, so a label lands on exactly the face it names. Two views
 (front-top and back-bottom) show every side. Triangles are drawn into a
 z-buffer with flat Lambert shading (exact occlusion, unlike matplotlib's 3D
 painter), and the visible parts of the B-rep edges are drawn on top.
+
+Colours come from :mod:`graphssl.cad.palette` (distinguishable for 25+
+classes); labels from :func:`graphssl.cad.labels_io.face_labels` (a label file
+given or found beside the STEP file, else class-index face names). Faces that
+nothing labels are drawn grey, with a note saying why; ids are never taken for
+classes.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graphssl.cad.palette import STOCK, UNLABELLED, class_palette
+
+if TYPE_CHECKING:
+    from graphssl.cad.labels_io import FaceLabels
+    from graphssl.cad.step_reader import StepModel
+
 #: (elevation, azimuth) in degrees of the two views.
 VIEWS = ((28.0, -55.0), (-28.0, 125.0))
-#: Grey for faces without a label.
-_UNLABELLED = (0.75, 0.75, 0.75)
-#: Stock faces are drawn in a neutral tone so features stand out.
-_STOCK = (0.82, 0.80, 0.74)
+#: Fraction of the figure width taken by the views; the legend sits to the right.
+VIEWS_RIGHT = 0.78
 
 
-def _palette(n: int) -> list[tuple[float, float, float]]:
-    """``n`` well-separated colours: hues a golden angle apart, alternating saturation and value."""
-    import colorsys
-
-    return [colorsys.hsv_to_rgb((0.08 + 0.618034 * i) % 1.0, (0.75, 0.55)[i % 2], (0.92, 0.75)[(i // 2) % 2])
-            for i in range(n)]
+def face_colours(face_class: list[int] | None, num_faces: int,
+                 names: list[str] | None = None) -> list[tuple[float, float, float]]:
+    """Colour of each face: its class's palette colour (stock in a neutral tone), grey for a negative
+    class (no label) and for every face when ``face_class`` is ``None``."""
+    if face_class is None:
+        return [UNLABELLED] * num_faces
+    palette = class_palette(max(face_class, default=0) + 1)
+    return [UNLABELLED if c < 0 else STOCK if names and c < len(names) and names[c] == "stock" else palette[c]
+            for c in face_class]
 
 
 def tessellate(shape, faces: list, *, relative_deflection: float = 0.004) -> tuple[list, list]:
@@ -152,6 +167,21 @@ def _draw_view(ax, triangles, polylines, colours, camera: np.ndarray, centre: np
     ax.axis("off")
 
 
+def part_labels(step_path: str | Path, face_names: list[str], labels: str | Path | None = None,
+                classes: list[str] | None = None) -> tuple[FaceLabels, list[str] | None]:
+    """``(face labels, class names)`` of a part (see :func:`render_part` for the arguments).
+
+    The class names (given, else a ``classes.json`` near the label or STEP file) bound
+    which integer face names count as classes.
+    """
+    from graphssl.cad.labels_io import face_labels, find_class_names, find_label_file
+
+    label_file = Path(labels) if labels is not None else find_label_file(step_path)
+    names = classes or find_class_names(label_file, step_path)
+    found = face_labels(step_path, face_names, label_file, num_classes=len(names) if names else None)
+    return found, names
+
+
 def render_part(step_path: str | Path, png_path: str | Path, *, labels: str | Path | None = None,
                 classes: list[str] | None = None, dpi: int = 110, resolution: int = 600) -> Path:
     """Draw ``step_path`` to ``png_path`` with faces coloured by class and a legend.
@@ -159,13 +189,27 @@ def render_part(step_path: str | Path, png_path: str | Path, *, labels: str | Pa
     Args:
         step_path: The STEP file.
         png_path: Output PNG.
-        labels: Optional label file (MFInstSeg/MFCAD JSON or ``.seg``); without it,
-            integer face names are taken as classes (MFCAD++ and generator files).
+        labels: Label file (MFInstSeg/MFCAD JSON or ``.seg``; default ``None``: one found
+            beside the STEP file, else integer face names that are class indices, see
+            :func:`~graphssl.cad.labels_io.face_labels`). Unlabelled faces are grey and a
+            ``UserWarning`` says why.
         classes: Class names (default: ``classes.json`` beside or above the files,
             else ``class <k>``).
         dpi: Figure resolution (default 110).
         resolution: Pixels per side of each rendered view (default 600).
     """
+    from graphssl.cad.step_reader import load_step
+
+    model = load_step(step_path)
+    found, names = part_labels(step_path, model.face_names, labels, classes)
+    if found.note:
+        warnings.warn(found.note, stacklevel=2)
+    return draw_part(model, found, png_path, names=names, dpi=dpi, resolution=resolution)
+
+
+def draw_part(model: StepModel, labels: FaceLabels, png_path: str | Path, *, names: list[str] | None = None,
+              dpi: int = 110, resolution: int = 600) -> Path:
+    """Draw a loaded part with the given face labels (see :func:`render_part` for the arguments)."""
     from graphssl._optional import require
 
     require("matplotlib", extra="cad")
@@ -175,18 +219,8 @@ def render_part(step_path: str | Path, png_path: str | Path, *, labels: str | Pa
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from graphssl.cad.labels_io import face_classes, find_class_names
-    from graphssl.cad.step_reader import load_step
-
-    model = load_step(step_path)
-    face_class = face_classes(model.face_names, labels)
-    names = classes or find_class_names(labels, step_path)
-    present = sorted(set(face_class)) if face_class is not None else []
-    palette = _palette(max(present, default=0) + 1)
-    for c in present:
-        if names and c < len(names) and names[c] == "stock":
-            palette[c] = _STOCK
-    colours = [palette[c] if face_class is not None else _UNLABELLED for c in (face_class or [0] * len(model.faces))]
+    face_class = labels.classes
+    colours = face_colours(face_class, len(model.faces), names)
     triangles, polylines = tessellate(model.shape, model.faces)
     points = np.concatenate([t[1] for t in triangles]) if triangles else np.zeros((1, 3))
     centre = (points.min(0) + points.max(0)) / 2
@@ -196,13 +230,16 @@ def render_part(step_path: str | Path, png_path: str | Path, *, labels: str | Pa
         _draw_view(ax, triangles, polylines, colours, _camera(elevation, azimuth), centre, size, resolution)
         ax.set_title(f"elev {elevation:g}, azim {azimuth:g}", fontsize=8)
     if face_class is not None:
-        counts = {c: face_class.count(c) for c in present}
-        handles = [Patch(color=palette[c], label=f"{c}: {names[c] if names and c < len(names) else f'class {c}'}"
-                         f" ({counts[c]})") for c in present]
+        present = sorted(set(face_class))
+        handles = [Patch(color=colours[face_class.index(c)],
+                         label=f"{c}: {names[c] if names and 0 <= c < len(names) else f'class {c}'}"
+                               f" ({face_class.count(c)})") for c in present]
         fig.legend(handles=handles, loc="center right", fontsize=8, title="class (faces)", frameon=False)
-    fig.suptitle(f"{Path(step_path).name}: {len(model.faces)} faces", fontsize=10)
-    fig.subplots_adjust(left=0.01, right=0.78, top=0.92, bottom=0.02, wspace=0.02)
+    source = f"labels: {labels.source.name}" if labels.source else (
+        "labels: face names" if face_class is not None else "no labels")
+    fig.suptitle(f"{Path(model.path).name}: {len(model.faces)} faces ({source})", fontsize=10)
+    fig.subplots_adjust(left=0.01, right=VIEWS_RIGHT, top=0.92, bottom=0.02, wspace=0.02)
     png_path = Path(png_path)
-    fig.savefig(png_path, dpi=dpi)
+    fig.savefig(png_path, dpi=dpi, format="png")
     plt.close(fig)
     return png_path

@@ -1,17 +1,20 @@
 """Base class of the CAD datasets: STEP files + labels -> cached gAAG graphs.
 
-A dataset lists its models (STEP file, label file, split), extracts them in
-parallel (:mod:`~graphssl.cad.datasets.parallel`) and stores the graphs of
-each split under ``graphssl.data.cache.cache_dir("cad", <name>, <key>)``. The
-key hashes the raw files' identities, the extraction settings, the label
-format and ``repr(pre_transform)``, so changing any of them re-extracts. Files
-that fail are listed with their reason in ``dataset.rejected`` (and
-``rejected.json`` in the cache); the good ones are all kept.
+A dataset lists its models (STEP file, label file, split), extracts those of
+the split asked for in parallel (:mod:`~graphssl.cad.datasets.parallel`) and
+stores them under ``graphssl.data.cache.cache_dir("cad", <name>, <key>)`` as
+``<split>.pt``. The key hashes the raw files' identities, the extraction
+settings, the label format, ``repr(pre_transform)`` and :data:`CACHE_FORMAT`,
+so changing any of them re-extracts. Files that fail are kept in
+``dataset.rejects`` as :class:`graphssl.data.rejects.Reject` rows ``(STEP
+file, model id, reason)`` (and in ``<split>.rejects.csv`` in the cache), the
+shared mechanism the trainer and the CLI report from; a warning gives their
+count when they are extracted. The good files are all kept.
 """
 
 from __future__ import annotations
 
-import json
+import csv
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +24,13 @@ from torch_geometric.data import InMemoryDataset
 
 from graphssl.cad.extract import ExtractOptions
 from graphssl.data.cache import cache_dir, cache_key, file_identity
-from graphssl.errors import InputFileError
+from graphssl.data.rejects import Reject, write_rejects
+from graphssl.errors import ConfigError, InputFileError
 
-#: How many rejected files a warning names before "and N more".
-_REJECTS_SHOWN = 5
+#: Version of the cached graphs' layout (2: per-split files, ``source_file``, ``instance_class``).
+CACHE_FORMAT = 2
+#: How many rejected files the extraction warning names.
+_REJECTS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,16 @@ def _extract_job(job: tuple) -> Any:
 
     model_id, step, labels, label_format, num_classes, options = job
     data = read_step(step, **options)
-    ATTACH[label_format](data, labels, num_classes)
     data.model_id = model_id
+    ATTACH[label_format](data, labels, num_classes)
     return data
+
+
+def read_rejects(path: Path) -> list[Reject]:
+    """The :class:`Reject` rows of a ``rejects.csv`` written by :func:`graphssl.data.rejects.write_rejects`."""
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    return [Reject(*row) for row in rows[1:]]
 
 
 class CADGraphDataset(InMemoryDataset):
@@ -63,7 +76,12 @@ class CADGraphDataset(InMemoryDataset):
         force_reload: Re-extract even if a cache exists (default ``False``).
 
     Shapes:
-        Each graph is a gAAG with ``y`` int64 ``[F]`` and ``model_id`` (str).
+        Each graph is a gAAG with ``y`` int64 ``[F]``, ``model_id`` and ``source_file``
+        (str); :attr:`spec` declares every attribute.
+
+    Attributes:
+        rejects: the files of this split that could not be used, as
+            :class:`~graphssl.data.rejects.Reject` ``(STEP file, model id, reason)``.
     """
 
     #: Cache folder name; subclasses set it.
@@ -80,7 +98,8 @@ class CADGraphDataset(InMemoryDataset):
         if not self.data_root.is_dir():
             raise InputFileError(f"{self.data_root}: dataset folder not found")
         if split not in (*self.splits, "all"):
-            raise ValueError(f"{type(self).__name__}: split must be one of {(*self.splits, 'all')}, got {split!r}")
+            raise ConfigError(f"{type(self).__name__}: split must be one of {', '.join((*self.splits, 'all'))}, "
+                              f"got {split!r}")
         self.split = split
         self.options = options if isinstance(options, ExtractOptions) else ExtractOptions(**(options or {}))
         self.num_workers = num_workers
@@ -88,14 +107,18 @@ class CADGraphDataset(InMemoryDataset):
         self.classes = self.class_names()
         self.models = self.list_models()
         key = cache_key(dataset=self.name, label_format=self.label_format, extraction=self.options.settings(),
-                        pre_transform=repr(pre_transform), raw=self._raw_identity())
+                        pre_transform=repr(pre_transform), raw=self._raw_identity(), format=CACHE_FORMAT)
         self._cache = cache_dir("cad", self.name, key)
         super().__init__(str(self._cache), transform, pre_transform, force_reload=force_reload, log=False)
-        self.rejected: list[dict] = json.loads((Path(self.processed_dir) / "rejected.json").read_text())
+        rejects_path = Path(self.processed_dir) / f"{split}.rejects.csv"
+        self.rejects: list[Reject] = read_rejects(rejects_path)
         path = Path(self.processed_dir) / f"{split}.pt"
         if path.stat().st_size == 0:
-            raise InputFileError(f"{self.data_root}: split {split!r} has no usable models "
-                                 f"({len(self.rejected)} files rejected, see dataset.rejected)")
+            if not self.rejects:
+                raise InputFileError(f"{self.data_root}: split {split!r} holds no models")
+            first = self.rejects[0]
+            raise InputFileError(f"{self.data_root}: split {split!r} has no usable models ({len(self.rejects)} "
+                                 f"files rejected, all listed in {rejects_path}; first {first.source}: {first.reason})")
         self.load(str(path))
 
     # Hooks for subclasses -------------------------------------------------------------------------
@@ -113,6 +136,17 @@ class CADGraphDataset(InMemoryDataset):
         return len(self.classes)
 
     @property
+    def spec(self):
+        """The :class:`~graphssl.cad.spec.CADGraphSpec` of this dataset's graphs."""
+        from graphssl.cad.spec import cad_graph_spec
+
+        return cad_graph_spec(self.options, label_format=self.label_format, num_classes=self.num_classes)
+
+    def split_models(self) -> list[ModelRef]:
+        """The models of the split this dataset loads."""
+        return [m for m in self.models if self.split == "all" or m.split == self.split]
+
+    @property
     def raw_dir(self) -> str:
         return str(self.data_root)
 
@@ -126,7 +160,7 @@ class CADGraphDataset(InMemoryDataset):
 
     @property
     def processed_file_names(self) -> list[str]:
-        return [f"{s}.pt" for s in (*self.splits, "all")] + ["rejected.json"]
+        return [f"{self.split}.pt", f"{self.split}.rejects.csv"]
 
     def download(self) -> None:
         raise InputFileError(f"{self.data_root}: no STEP files found for {type(self).__name__}")
@@ -142,27 +176,26 @@ class CADGraphDataset(InMemoryDataset):
         from graphssl.cad.datasets.parallel import run_jobs
 
         options = self.options.settings()
-        jobs = [(m.id, m.step, m.labels, self.label_format, len(self.classes), options) for m in self.models]
+        models = self.split_models()
+        jobs = [(m.id, m.step, m.labels, self.label_format, len(self.classes), options) for m in models]
         outcomes = run_jobs(_extract_job, jobs, num_workers=self.num_workers, progress=self.progress,
-                            desc=f"{self.name}: STEP -> gAAG")
-        rejected = [{"file": str(m.step), "reason": reason} for m, (ok, reason) in zip(self.models, outcomes)
-                    if not ok]
-        graphs = [(m, data) for m, (ok, data) in zip(self.models, outcomes) if ok]
+                            desc=f"{self.name} {self.split}: STEP -> gAAG")
+        rejects = [Reject(str(m.step), m.id, reason) for m, (ok, reason) in zip(models, outcomes) if not ok]
+        graphs = [data for ok, data in outcomes if ok]
         if self.pre_transform is not None:
-            graphs = [(m, self.pre_transform(data)) for m, data in graphs]
-        for split in (*self.splits, "all"):
-            chosen = [data for m, data in graphs if split == "all" or m.split == split]
-            path = Path(self.processed_dir) / f"{split}.pt"
-            if chosen:
-                self.save(chosen, str(path))
-            else:
-                path.write_bytes(b"")
-        (Path(self.processed_dir) / "rejected.json").write_text(json.dumps(rejected, indent=1))
-        if rejected:
-            shown = "; ".join(f"{Path(r['file']).name}: {r['reason']}" for r in rejected[:_REJECTS_SHOWN])
-            more = f"; and {len(rejected) - _REJECTS_SHOWN} more" if len(rejected) > _REJECTS_SHOWN else ""
-            warnings.warn(f"{self.name}: rejected {len(rejected)} of {len(self.models)} files ({shown}{more}); "
-                          f"full list in {Path(self.processed_dir) / 'rejected.json'}", stacklevel=2)
+            graphs = [self.pre_transform(data) for data in graphs]
+        path = Path(self.processed_dir) / f"{self.split}.pt"
+        if graphs:
+            self.save(graphs, str(path))
+        else:
+            path.write_bytes(b"")
+        rejects_path = write_rejects(rejects, Path(self.processed_dir) / f"{self.split}.rejects.csv")
+        if rejects:
+            shown = "; ".join(f"{Path(r.source).name}: {r.reason}" for r in rejects[:_REJECTS_SHOWN])
+            more = f"; and {len(rejects) - _REJECTS_SHOWN} more" if len(rejects) > _REJECTS_SHOWN else ""
+            warnings.warn(f"{self.name} {self.split}: {len(rejects)} of {len(models)} files rejected ({shown}{more}); "
+                          f"all in dataset.rejects and {rejects_path}", stacklevel=2)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self)}, split={self.split!r}, root={str(self.data_root)!r})"
+        rejected = f", {len(self.rejects)} rejected" if self.rejects else ""
+        return f"{type(self).__name__}({len(self)}, split={self.split!r}{rejected}, root={str(self.data_root)!r})"

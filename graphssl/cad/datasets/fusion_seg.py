@@ -20,7 +20,7 @@ FUSION_SEG_CLASSES = ("ExtrudeSide", "ExtrudeEnd", "CutSide", "CutEnd", "Fillet"
 class Fusion360Seg(CADGraphDataset):
     """Fusion 360 Gallery segmentation dataset (``.stp`` + ``.seg``)."""
 
-    name = "fusion360seg"
+    name = "fusion360_seg"
     label_format = "fusion_seg"
     splits = ("train", "test")
 

@@ -9,7 +9,9 @@
 Every function sets ``data.y`` (int64 ``[F]``) and raises
 :class:`~graphssl.errors.InputFileError` naming the file when labels and faces
 disagree. ``mfinstseg`` also sets ``data.instance`` (int64 ``[F]``, -1 for faces
-in no instance) and ``data.bottom`` (int64 ``[F]``, 1 for a feature's bottom face).
+in no instance; ids count within the graph), ``data.instance_class`` (int64
+``[I]``, the class of each instance) and ``data.bottom`` (int64 ``[F]``, 1 for a
+feature's bottom face).
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ def _read_json(path: Path):
 
 
 def _check_classes(path, values: list[int], num_classes: int | None) -> None:
-    bad = [v for v in values if not isinstance(v, int) or v < 0 or (num_classes is not None and v >= num_classes)]
-    if bad:
-        raise InputFileError(f"{path}: class index {bad[0]!r} outside 0..{(num_classes or 0) - 1}")
+    for face, value in enumerate(values):
+        if not isinstance(value, int) or value < 0 or (num_classes is not None and value >= num_classes):
+            raise InputFileError(f"{path}: face {face} has class index {value!r}, outside 0..{(num_classes or 0) - 1}")
 
 
 def attach_mfcad(data, path: Path, num_classes: int | None = None):
@@ -75,7 +77,21 @@ def attach_mfinstseg(data, path: Path, num_classes: int | None = None):
     data.y = torch.tensor(y, dtype=torch.long)
     data.bottom = torch.tensor([int(bottom[k]) for k in keys], dtype=torch.long)
     data.instance = instance_ids(inst, source=str(path))
+    data.instance_class = instance_classes(data.instance, data.y, source=str(path))
     return data
+
+
+def instance_classes(instance: torch.Tensor, y: torch.Tensor, *, source: str = "<inst>") -> torch.Tensor:
+    """Class of each instance ``[I]``; every face of an instance must have that class."""
+    count = int(instance.max()) + 1 if instance.numel() else 0
+    out = torch.empty(count, dtype=torch.long)
+    for k in range(count):
+        classes = y[instance == k].unique()
+        if classes.numel() != 1:
+            faces = (instance == k).nonzero().flatten().tolist()
+            raise InputFileError(f"{source}: instance {k} (faces {faces[:5]}) mixes classes {classes.tolist()}")
+        out[k] = classes[0]
+    return out
 
 
 def instance_ids(matrix: list[list[int]], *, source: str = "<inst>") -> torch.Tensor:
@@ -104,13 +120,17 @@ def instance_ids(matrix: list[list[int]], *, source: str = "<inst>") -> torch.Te
 
 
 def attach_names(data, path: Path | None = None, num_classes: int | None = None):
-    """MFCAD++ labels: the class index is each face's ``ADVANCED_FACE`` name."""
-    try:
-        y = [int(name) for name in data.face_names]
-    except ValueError:
-        bad = next(name for name in data.face_names if not name.strip().lstrip("-").isdigit())
-        raise InputFileError(f"{path or 'STEP file'}: face name {bad!r} is not a class index") from None
-    _check_classes(path, y, num_classes)
+    """MFCAD++ labels: the class index is each face's ``ADVANCED_FACE`` name (``path`` is unused:
+    messages name the STEP file, ``data.source_file``)."""
+    source = getattr(data, "source_file", None) or path or "<STEP file>"
+    y = []
+    for face, name in enumerate(data.face_names):
+        try:
+            y.append(int(name))
+        except ValueError:
+            raise InputFileError(f"{source}: face {face} is named {name!r}, not a class index "
+                                 f"(MFCAD++ names each ADVANCED_FACE by its class)") from None
+    _check_classes(source, y, num_classes)
     data.y = torch.tensor(y, dtype=torch.long)
     return data
 
