@@ -15,7 +15,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from graphssl.objectives import OBJECTIVES, summary
 
-    width = max(len(name) for name in OBJECTIVES)
-    for name in sorted(OBJECTIVES):
-        print(f"{name:<{width}}  {summary(OBJECTIVES[name])}")
+    entries = OBJECTIVES.items()
+    width = max(len(name) for name, _ in entries)
+    for name, cls in entries:
+        print(f"{name:<{width}}  {summary(cls)}")
     return 0

@@ -16,8 +16,9 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphssl.data.spec import GraphSpec
-from graphssl.nn.encoder import batch_vector_of, num_graphs_of
+from graphssl.errors import ConfigError
 from graphssl.objectives.base import Objective, register_objective
+from graphssl.objectives.context import StepContext
 from graphssl.objectives.masking import sample_node_mask
 
 
@@ -26,7 +27,7 @@ def categorical_columns(spec: GraphSpec, columns: Sequence[int] | None, objectiv
     chosen = [0] if columns is None else [int(c) for c in columns]
     bad = [c for c in chosen if not 0 <= c < len(spec.node_categorical)]
     if bad or not chosen:
-        raise ValueError(f"{objective}: columns {chosen} out of range for {len(spec.node_categorical)} categorical node columns")
+        raise ConfigError(f"objectives.{objective}.columns: {chosen} out of range for {len(spec.node_categorical)} categorical node columns")
     return chosen
 
 
@@ -43,8 +44,8 @@ class AttributeMasking(Objective):
     def __init__(self, encoder: nn.Module, spec: GraphSpec, mask_ratio: float = 0.15, columns: Sequence[int] | None = None) -> None:
         super().__init__(encoder, spec)
         if not spec.has_node_features:
-            raise ValueError("attr_mask needs node features; this dataset has none")
-        self.mask_ratio = mask_ratio
+            raise ConfigError("objectives.attr_mask: needs node features; this dataset has none")
+        self.mask_ratio = self.check_fraction("mask_ratio", mask_ratio)
         if spec.node_categorical:
             self.columns = categorical_columns(spec, columns, "attr_mask")
             self.heads = nn.ModuleList(nn.Linear(self.encoder_dim, spec.node_categorical[c]) for c in self.columns)
@@ -52,10 +53,11 @@ class AttributeMasking(Objective):
             self.columns = []
             self.heads = nn.ModuleList([nn.Linear(self.encoder_dim, spec.node_continuous)])
 
-    def forward(self, batch, encoder: nn.Module) -> dict[str, Tensor]:
-        mask = sample_node_mask(batch_vector_of(batch), num_graphs_of(batch), self.mask_ratio)
-        hidden = encoder(batch, node_mask=mask).node[mask]
-        x = batch.x[mask]
+    def forward(self, step: StepContext) -> dict[str, Tensor]:
+        mask = sample_node_mask(step.batch_vector, step.num_graphs, self.mask_ratio, step.generator)
+        # The encoder replaces masked nodes' features by its mask token, so their labels never reach it.
+        hidden = step.masked(mask).node[mask]
+        x = step.batch.x[mask]
         if not self.columns:
             loss = F.mse_loss(self.heads[0](hidden), x.view(x.shape[0], -1).to(hidden.dtype))
             return {"loss": loss, "node_mask": mask}

@@ -18,10 +18,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from graphssl.config import check_fraction
 from graphssl.data.spec import GraphSpec
+from graphssl.errors import ConfigError
 from graphssl.nn.mlp import mlp
-from graphssl.objectives.augment import build_augmentation
+from graphssl.objectives.augment import AUGMENTATIONS
 from graphssl.objectives.base import Objective, register_objective
+from graphssl.objectives.context import StepContext, draw_numbers
+from graphssl.registry import close_matches
 
 
 def info_nce(z1: Tensor, z2: Tensor, temperature: float) -> tuple[Tensor, Tensor]:
@@ -34,8 +38,17 @@ def info_nce(z1: Tensor, z2: Tensor, temperature: float) -> tuple[Tensor, Tensor
     return loss, accuracy.detach()
 
 
-def encode_view(encoder: nn.Module, view):
-    return encoder(view, node_mask=getattr(view, "node_mask", None))
+def check_augmentations(names: Sequence[str], strength: float, where: str) -> tuple[list[str], float]:
+    """Augmentation names known and ``strength`` in ``(0, 1)``, errors naming the config key ``where``."""
+    names = list(names)
+    if not names:
+        raise ConfigError(f"{where}.augmentations: name at least one augmentation")
+    for name in names:
+        if name not in AUGMENTATIONS:
+            raise ConfigError(f"{where}.augmentations: unknown augmentation {name!r}"
+                              f"{close_matches(name, AUGMENTATIONS)}; choose from {', '.join(AUGMENTATIONS)}")
+    check_fraction(f"{where}.strength", strength)
+    return names, float(strength)
 
 
 @register_objective("graphcl")
@@ -44,29 +57,32 @@ class GraphCL(Objective):
 
     Args:
         augmentations: names to draw each view's augmentation from, uniformly
-            per step (default ``["drop_nodes", "subgraph"]``; also
+            per step and view (default ``["drop_nodes", "subgraph"]``; also
             ``"drop_edges"``, ``"mask_features"``).
-        strength: drop/mask fraction of every augmentation (default ``0.2``).
-        temperature: InfoNCE temperature (default ``0.2``).
+        strength: drop/mask fraction of every augmentation, in ``(0, 1)`` (default ``0.2``).
+        temperature: InfoNCE temperature, ``> 0`` (default ``0.2``).
         projection_dim: projection head width (default ``128``).
+
+    The two views are independent draws (never the same view twice); a view
+    another objective asked for this step with the same augmentation and draw
+    number is shared (:class:`~graphssl.objectives.context.StepContext`).
     """
 
     def __init__(self, encoder: nn.Module, spec: GraphSpec, augmentations: Sequence[str] = ("drop_nodes", "subgraph"),
                  strength: float = 0.2, temperature: float = 0.2, projection_dim: int = 128) -> None:
         super().__init__(encoder, spec)
-        if not augmentations:
-            raise ValueError("graphcl needs at least one augmentation")
-        self.augmentation_names = list(augmentations)
-        self.augmentations = [build_augmentation(name, strength) for name in augmentations]
-        self.temperature = temperature
+        self.augmentation_names, self.strength = check_augmentations(augmentations, strength, self.key())
+        self.temperature = self.check_positive("temperature", float(temperature))
         self.projection = mlp(self.encoder_dim, projection_dim, projection_dim)
 
-    def _view(self, batch):
-        choice = int(torch.randint(len(self.augmentations), (1,))) if len(self.augmentations) > 1 else 0
-        return self.augmentations[choice](batch)
+    def choose(self, generator: torch.Generator) -> list[str]:
+        """The augmentation of each of the two views, uniformly from the list."""
+        picks = torch.randint(len(self.augmentation_names), (2,), generator=generator, device=generator.device)
+        return [self.augmentation_names[int(i)] for i in picks]
 
-    def forward(self, batch, encoder: nn.Module) -> dict[str, Tensor]:
-        z1 = self.projection(encode_view(encoder, self._view(batch)).graph)
-        z2 = self.projection(encode_view(encoder, self._view(batch)).graph)
+    def forward(self, step: StepContext) -> dict[str, Tensor]:
+        names = self.choose(step.generator)
+        z1, z2 = (self.projection(step.online_view(name, self.strength, draw, self.spec).graph)
+                  for name, draw in zip(names, draw_numbers(names)))
         loss, accuracy = info_nce(z1, z2, self.temperature)
         return {"loss": loss, "accuracy": accuracy}

@@ -22,10 +22,11 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphssl.data.spec import GraphSpec
+from graphssl.errors import ConfigError
 from graphssl.nn.conv import build_conv
-from graphssl.nn.encoder import batch_vector_of, num_graphs_of
 from graphssl.objectives.attr_mask import categorical_columns
 from graphssl.objectives.base import Objective, register_objective
+from graphssl.objectives.context import StepContext
 from graphssl.objectives.masking import sample_node_mask
 
 
@@ -50,8 +51,9 @@ class GraphMAE(Objective):
                  decoder_conv: str = "gin", columns: Sequence[int] | None = None) -> None:
         super().__init__(encoder, spec)
         if not spec.has_node_features:
-            raise ValueError("graphmae needs node features; this dataset has none")
-        self.mask_ratio, self.alpha = mask_ratio, alpha
+            raise ConfigError("objectives.graphmae: needs node features; this dataset has none")
+        self.mask_ratio = self.check_fraction("mask_ratio", mask_ratio)
+        self.alpha = self.check_positive("alpha", float(alpha))
         if spec.node_categorical:
             self.columns = categorical_columns(spec, columns, "graphmae")
             target_dim = sum(spec.node_categorical[c] for c in self.columns)
@@ -69,9 +71,11 @@ class GraphMAE(Objective):
         x = x.view(x.shape[0], -1)
         return torch.cat([F.one_hot(x[:, c], self.spec.node_categorical[c]) for c in self.columns], dim=1).float()
 
-    def forward(self, batch, encoder: nn.Module) -> dict[str, Tensor]:
-        mask = sample_node_mask(batch_vector_of(batch), num_graphs_of(batch), self.mask_ratio)
-        node = encoder(batch, node_mask=mask).node
+    def forward(self, step: StepContext) -> dict[str, Tensor]:
+        batch = step.batch
+        mask = sample_node_mask(step.batch_vector, step.num_graphs, self.mask_ratio, step.generator)
+        node = step.masked(mask).node
+        # Re-mask: the decoder must rebuild masked nodes from their neighbours, not from their own code.
         hidden = self.encoder_to_decoder(node).masked_fill(mask.unsqueeze(1), 0.0)
         reconstruction = self.decoder(hidden, batch.edge_index, getattr(batch, "edge_attr", None))
         loss = scaled_cosine_error(reconstruction[mask], self.target(batch.x[mask]), self.alpha)
