@@ -1,6 +1,6 @@
-"""Graph data: feature specs, validation, built-in datasets, caching, registry."""
+"""Graph data: feature specs and attribute levels, validation, built-in datasets, caching, registry."""
 
-from graphssl.data.spec import GraphSpec, infer_spec
+from graphssl.data.spec import AttributeSpec, GraphSpec, attribute_level, infer_spec
 from graphssl.data.validate import validate_graph
 
-__all__ = ["GraphSpec", "infer_spec", "validate_graph"]
+__all__ = ["AttributeSpec", "GraphSpec", "attribute_level", "infer_spec", "validate_graph"]

@@ -1,8 +1,11 @@
 """Datasets and transforms by name, so configs stay strings.
 
-Entries map a name to ``"module:attribute"`` and are imported only when used,
-so naming a chemistry or CAD dataset in a config does not make
-``import graphssl`` pull in RDKit or OpenCascade.
+Both are :class:`graphssl.registry.Registry` instances, so they behave like
+every other registry: entries may be lazy ``"module:attribute"`` strings
+(imported only when used, so naming a chemistry or CAD dataset in a config
+does not make ``import graphssl`` pull in RDKit or OpenCascade), registering a
+name twice raises :class:`~graphssl.errors.ConfigError`, and an unknown name
+or parameter gets close-match suggestions.
 
 A config's ``data`` section::
 
@@ -15,14 +18,14 @@ A config's ``data`` section::
 
 from __future__ import annotations
 
-import difflib
-import importlib
-import inspect
 from typing import Any
 
-from graphssl.errors import ConfigError
+from graphssl.registry import Registry
 
-DATASETS: dict[str, str] = {
+DATASETS: Registry = Registry("dataset")
+TRANSFORMS: Registry = Registry("transform")
+
+for _name, _target in {
     "synthetic": "graphssl.data.synthetic:SyntheticGraphs",
     "tu": "graphssl.data.tu:GINTUDataset",
     "pyg_saved": "graphssl.data.saved:SavedGraphs",
@@ -32,9 +35,10 @@ DATASETS: dict[str, str] = {
     "mfcadpp": "graphssl.cad.datasets.mfcadpp:MFCADPP",
     "fusion360_seg": "graphssl.cad.datasets.fusion_seg:Fusion360Seg",
     "cad_generated": "graphssl.cad.datasets.generated:generated_parts",
-}
+}.items():
+    DATASETS.register(_name, _target)
 
-TRANSFORMS: dict[str, str] = {
+for _name, _target in {
     "pse": "graphssl.pe.registry:pse_transform",
     "rwse": "graphssl.pe.rwse:RWSE",
     "lap": "graphssl.pe.lap:LapPE",
@@ -47,46 +51,33 @@ TRANSFORMS: dict[str, str] = {
     "pagerank": "graphssl.pe.structural:PageRank",
     "cycles": "graphssl.pe.cycles:CycleCounts",
     "louvain": "graphssl.pe.louvain:Louvain",
-}
+}.items():
+    TRANSFORMS.register(_name, _target)
 
 
-def register_dataset(name: str, target: str) -> None:
-    """Register ``target`` (``"module:attribute"``, a class or factory) as dataset ``name``."""
-    DATASETS[name] = target
+def register_dataset(name: str, target: Any = None, *, replace: bool = False):
+    """Register ``target`` (a class or factory, or ``"module:attribute"``) as dataset ``name``.
+
+    Without ``target`` this is a class decorator. A name already taken raises
+    :class:`~graphssl.errors.ConfigError` unless ``replace=True``.
+    """
+    return DATASETS.register(name, target, replace=replace)
 
 
-def register_transform(name: str, target: str) -> None:
-    """Register ``target`` (``"module:attribute"``, a ``BaseTransform`` class) as transform ``name``."""
-    TRANSFORMS[name] = target
+def register_transform(name: str, target: Any = None, *, replace: bool = False):
+    """Register ``target`` (a ``BaseTransform`` class or factory, or ``"module:attribute"``) as transform ``name``.
 
-
-def _resolve(kind: str, table: dict[str, str], name: str):
-    if name not in table:
-        close = difflib.get_close_matches(name, table, n=3)
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise ConfigError(f"unknown {kind} {name!r}{hint}; known: {', '.join(sorted(table))}")
-    module, attribute = table[name].split(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
-def _call(kind: str, name: str, factory, params: dict[str, Any]):
-    signature = inspect.signature(factory)
-    accepts_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
-    if not accepts_any:
-        allowed = [p for p in signature.parameters if p != "self"]
-        for key in params:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ConfigError(f"{kind} {name!r} has no parameter {key!r}{hint}; it takes: {', '.join(allowed)}")
-    return factory(**params)
+    Without ``target`` this is a class decorator. A name already taken raises
+    :class:`~graphssl.errors.ConfigError` unless ``replace=True``.
+    """
+    return TRANSFORMS.register(name, target, replace=replace)
 
 
 def build_dataset(name: str, params: dict[str, Any] | None = None):
-    """Instantiate the dataset registered as ``name`` with keyword ``params``."""
-    return _call("dataset", name, _resolve("dataset", DATASETS, name), dict(params or {}))
+    """Instantiate the dataset registered as ``name`` with keyword ``params`` (checked against its signature)."""
+    return DATASETS.build(name, params)
 
 
 def build_transform(name: str, params: dict[str, Any] | None = None):
-    """Instantiate the transform registered as ``name`` with keyword ``params``."""
-    return _call("transform", name, _resolve("transform", TRANSFORMS, name), dict(params or {}))
+    """Instantiate the transform registered as ``name`` with keyword ``params`` (checked against its signature)."""
+    return TRANSFORMS.build(name, params)

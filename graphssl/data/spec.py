@@ -132,3 +132,8 @@ def infer_spec(graphs: Iterable) -> GraphSpec:
         edges.add(index, getattr(data, "edge_attr", None))
     return GraphSpec(node_categorical=nodes.categorical(), node_continuous=nodes.continuous(),
                      edge_categorical=edges.categorical(), edge_continuous=edges.continuous())
+
+
+# The level rule lives in its own module; re-exported here because "what level is this
+# attribute" is a question about the spec. (graphssl.data imports this module first.)
+from graphssl.data.levels import attribute_level  # noqa: E402

@@ -17,9 +17,13 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
+from graphssl.config import check_positive, check_range
 from graphssl.data.spec import GraphSpec
+from graphssl.errors import ConfigError
 
 MAX_DEGREE = 10
+#: Smallest graph every family can generate (a wheel needs 4 nodes).
+MIN_NODES = 4
 FAMILIES = ("erdos_renyi", "barabasi_albert", "watts_strogatz", "tree", "cycle", "grid", "ladder", "wheel", "star", "bipartite")
 
 
@@ -71,10 +75,13 @@ class SyntheticGraphs(torch.utils.data.Dataset):
     """Random graphs, deterministic given ``seed``.
 
     Args:
-        num_graphs: number of graphs (default ``1000``), families in turn.
-        min_nodes: smallest graph size (default ``8``).
-        max_nodes: largest graph size (default ``40``).
-        seed: random seed (default ``0``).
+        num_graphs: number of graphs, at least 1 (default ``1000``), families in turn.
+        min_nodes: smallest graph size, at least 4 (default ``8``).
+        max_nodes: largest graph size, at least ``min_nodes`` (default ``40``).
+        seed: random seed, non-negative (default ``0``).
+
+    A value out of range raises :class:`~graphssl.errors.ConfigError` naming
+    the parameter.
 
     Graphs carry ``x`` ``[N, 1]`` (degree, capped at 10), ``edge_attr``
     ``[E, 1]`` (1 if the edge lies on a triangle), ``y`` ``[1]`` (family),
@@ -85,8 +92,11 @@ class SyntheticGraphs(torch.utils.data.Dataset):
     num_classes = len(FAMILIES)
 
     def __init__(self, num_graphs: int = 1000, min_nodes: int = 8, max_nodes: int = 40, seed: int = 0) -> None:
-        if not 4 <= min_nodes <= max_nodes:
-            raise ValueError(f"need 4 <= min_nodes <= max_nodes, got {min_nodes}, {max_nodes}")
+        check_positive("num_graphs", num_graphs)
+        check_range("min_nodes", min_nodes, low=MIN_NODES)
+        if max_nodes < min_nodes:
+            raise ConfigError(f"max_nodes: must be at least min_nodes ({min_nodes}), got {max_nodes}")
+        check_range("seed", seed, low=0)
         self.num_graphs, self.min_nodes, self.max_nodes, self.seed = num_graphs, min_nodes, max_nodes, seed
         rng = np.random.default_rng(seed)
         self.graphs = []

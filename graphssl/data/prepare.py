@@ -1,0 +1,266 @@
+"""Data preparation for pretraining: build the configured dataset(s), transform and validate every graph once.
+
+:func:`prepare_data` takes the ``data:`` section (one
+:class:`~graphssl.data.config.DataConfig`, or a list for a mixture) and
+returns a dataset with ``len``, ``__getitem__``, ``spec`` and ``rejects``:
+
+- graphs are processed in chunks of :data:`CHUNK_GRAPHS`: each graph is
+  shallow-copied once (the source dataset is never modified), then every
+  transform runs on the chunk, in place: a transform with a batched
+  ``compute(graphs) -> {name: tensor}`` (the PSE kinds) once per chunk, any
+  other PyG transform graph by graph;
+- a batched transform's outputs are split back onto the graphs by their
+  level (:func:`graphssl.data.levels.attribute_level`): one row per node, per
+  edge or per graph, and pair outputs (``NAME_pair_index`` with its
+  ``NAME_pair_*`` values) graph by graph, with node indices made local;
+- every graph is then checked once with
+  :func:`graphssl.data.validate.validate_graph` against the spec's feature
+  layout (the encoder no longer checks each batch); a graph that fails is
+  left out and listed in ``rejects`` with its index and the reason, beside
+  the rejects of the dataset itself (:func:`graphssl.data.rejects.rejects_of`);
+- ``storage: disk`` processes the dataset once into a memory-mapped cache
+  (:mod:`graphssl.data.ondisk`) instead of holding it in memory;
+- a list of configs gives a :class:`~graphssl.data.mixture.MixtureDataset`
+  whose graphs carry ``source``.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Iterable, Iterator, Sequence
+
+import torch
+from torch import Tensor
+from torch_geometric.data import Batch
+
+from graphssl.data.config import DataConfig
+from graphssl.data.levels import PAIR_INDEX_SUFFIX, PAIR_INFIX
+from graphssl.data.registry import build_dataset, build_transform
+from graphssl.data.rejects import Reject, rejects_of
+from graphssl.data.spec import AttributeSpec, GraphSpec, infer_spec
+from graphssl.data.validate import validate_graph
+from graphssl.errors import ConfigError, InvalidGraphError
+
+#: Graphs per chunk: large enough to amortise a batched transform, small enough for memory.
+CHUNK_GRAPHS = 4096
+
+
+class GraphList(torch.utils.data.Dataset):
+    """Prepared graphs held in memory, with their feature layout and the items left out.
+
+    Args:
+        graphs: the graphs.
+        spec: their :class:`GraphSpec`.
+        rejects: items left out (default ``[]``).
+    """
+
+    def __init__(self, graphs: list, spec: GraphSpec, rejects: Sequence[Reject] = ()) -> None:
+        self.graphs, self.spec, self.rejects = graphs, spec, list(rejects)
+
+    def __len__(self) -> int:
+        return len(self.graphs)
+
+    def __getitem__(self, index: int):
+        return self.graphs[index]
+
+
+def _pair_outputs(outputs: dict[str, Tensor]) -> dict[str, list[str]]:
+    """``NAME -> [NAME_pair_* value keys]`` for each ``NAME_pair_index`` among the outputs."""
+    families = {}
+    for key in outputs:
+        if key.endswith(PAIR_INDEX_SUFFIX):
+            name = key[: -len(PAIR_INDEX_SUFFIX)]
+            families[name] = [k for k in outputs if k.startswith(name + PAIR_INFIX) and k != key]
+    return families
+
+
+def attach_outputs(transform, graphs: list, outputs: dict[str, Tensor], spec: GraphSpec | None = None) -> dict[str, AttributeSpec]:
+    """Split a batched transform's ``outputs`` (rows in the order of ``graphs`` concatenated) onto the graphs.
+
+    Returns the :class:`AttributeSpec` of every attached output. Raises
+    :class:`ConfigError` for an output that is none of per node, per edge,
+    per graph or per pair.
+    """
+    node_counts = [int(g.num_nodes) for g in graphs]
+    edge_counts = [int(g.edge_index.shape[1]) for g in graphs]
+    num_nodes, num_edges = sum(node_counts), sum(edge_counts)
+    declared: dict[str, AttributeSpec] = {}
+    families = _pair_outputs(outputs)
+    paired = {k for name, values in families.items() for k in values + [name + PAIR_INDEX_SUFFIX]}
+    starts = torch.tensor([0] + node_counts).cumsum(0)
+    for name, values in families.items():
+        index = outputs[name + PAIR_INDEX_SUFFIX]
+        owner = torch.bucketize(index[0], starts[1:], right=True)
+        order = torch.argsort(owner, stable=True)
+        counts = torch.bincount(owner, minlength=len(graphs)).tolist()
+        local = (index - starts[owner])[:, order]
+        for graph, part in zip(graphs, torch.split(local, counts, dim=1)):
+            graph[name + PAIR_INDEX_SUFFIX] = part
+        declared[name + PAIR_INDEX_SUFFIX] = AttributeSpec("pair", dtype="long", index_of=["node", "node"], cat_dim=-1)
+        for key in values:
+            value = outputs[key][order]
+            for graph, part in zip(graphs, torch.split(value, counts)):
+                graph[key] = part
+            declared[key] = AttributeSpec("pair", shape=list(value.shape[1:]), dtype=_dtype_name(value))
+    for key, value in outputs.items():
+        if key in paired:
+            continue
+        rows = int(value.shape[0]) if value.dim() else -1
+        if rows == num_nodes:
+            level, counts = "node", node_counts
+        elif rows == num_edges:
+            level, counts = "edge", edge_counts
+        elif rows == len(graphs):
+            level, counts = "graph", [1] * len(graphs)
+        else:
+            raise ConfigError(f"data.transforms: {transform!r} output {key!r} has {rows} rows for {len(graphs)} graphs "
+                              f"with {num_nodes} nodes and {num_edges} edges: not per node, edge, graph or pair")
+        if level != "graph" and spec is not None and key in spec.attributes:
+            level = spec.attributes[key].level
+        for graph, part in zip(graphs, torch.split(value, counts)):
+            graph[key] = part
+        declared[key] = AttributeSpec(level, shape=list(value.shape[1:]), dtype=_dtype_name(value))
+    return declared
+
+
+def _dtype_name(value: Tensor) -> str:
+    if value.dtype == torch.bool:
+        return "bool"
+    return "float" if torch.is_floating_point(value) else "long"
+
+
+def apply_transforms(graphs: list, transforms: Sequence, spec: GraphSpec | None = None) -> tuple[list, dict[str, AttributeSpec]]:
+    """Run ``transforms`` on one chunk of freshly copied graphs, in place where they allow.
+
+    Returns the graphs and the specs of the batched transforms' outputs.
+    """
+    declared: dict[str, AttributeSpec] = {}
+    for transform in transforms:
+        if callable(getattr(transform, "compute", None)):
+            if graphs:
+                declared.update(attach_outputs(transform, graphs, transform.compute(graphs), spec))
+        else:
+            graphs = [transform(graph) for graph in graphs]
+    return graphs, declared
+
+
+def validate_chunk(graphs: list, spec: GraphSpec, first: int, source: str, indices: Sequence[int] | None = None) -> tuple[list, list[Reject]]:
+    """The graphs that pass :func:`validate_graph` and a :class:`Reject` for each that does not.
+
+    ``first`` numbers the chunk's first graph in messages; ``indices`` (default:
+    consecutive from ``first``) names each graph's item in the source.
+    """
+    layout = dict(node_categorical=spec.node_categorical, edge_categorical=spec.edge_categorical,
+                  node_continuous=spec.node_continuous, edge_continuous=spec.edge_continuous)
+    indices = list(range(first, first + len(graphs))) if indices is None else list(indices)
+    try:
+        validate_graph(Batch.from_data_list(graphs), **layout, first_graph=first)
+        return graphs, []
+    except (InvalidGraphError, RuntimeError, ValueError, KeyError, IndexError):
+        pass  # some graph is bad (or the chunk cannot even be collated): find which, one by one
+    kept, rejects = [], []
+    for graph, index in zip(graphs, indices):
+        try:
+            validate_graph(graph, **layout, first_graph=index)
+        except InvalidGraphError as exc:
+            rejects.append(Reject(source, f"graph {index}", str(exc)))
+            continue
+        kept.append(graph)
+    return kept, rejects
+
+
+def chunks_of(dataset, size: int = CHUNK_GRAPHS) -> Iterator[tuple[int, list]]:
+    """``(first index, shallow copies of the graphs)`` of ``dataset`` in chunks of ``size``."""
+    for start in range(0, len(dataset), size):
+        yield start, [copy.copy(dataset[index]) for index in range(start, min(start + size, len(dataset)))]
+
+
+def with_attributes(spec: GraphSpec, attributes: dict[str, AttributeSpec]) -> GraphSpec:
+    """A copy of ``spec`` that also declares ``attributes`` (its own declarations win)."""
+    if not attributes:
+        return spec
+    return dataclasses.replace(spec, attributes={**attributes, **spec.attributes}, groups=dict(spec.groups))
+
+
+def build_transforms(config: DataConfig, where: str = "data") -> list:
+    """The transforms of ``config``; a bad name or parameter raises :class:`ConfigError` naming ``where``."""
+    try:
+        return [build_transform(t.name, t.params) for t in config.transforms]
+    except ConfigError as exc:
+        raise ConfigError(f"{where}.transforms: {exc}") from None
+
+
+def build_source(config: DataConfig, where: str = "data"):
+    """The dataset of ``config``; a bad name or parameter raises :class:`ConfigError` naming ``where``."""
+    try:
+        return build_dataset(config.name, config.params)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def prepare_in_memory(config: DataConfig, *, validate: bool = True, where: str = "data") -> GraphList:
+    """Prepare one dataset into a :class:`GraphList` (see the module docstring)."""
+    transforms = build_transforms(config, where)
+    dataset = build_source(config, where)
+    spec = getattr(dataset, "spec", None)
+    graphs: list = []
+    declared: dict[str, AttributeSpec] = {}
+    for _, chunk in chunks_of(dataset):
+        chunk, outputs = apply_transforms(chunk, transforms, spec)
+        declared.update(outputs)
+        graphs.extend(chunk)
+    spec = with_attributes(spec if spec is not None else infer_spec(graphs), declared)
+    rejects = rejects_of(dataset)
+    if validate:
+        graphs, rejects = _validate_all(graphs, spec, f"{where} ({config.name})", rejects)
+    return GraphList(graphs, spec, rejects)
+
+
+def _validate_all(graphs: list, spec: GraphSpec, source: str, rejects: list[Reject]) -> tuple[list, list[Reject]]:
+    kept: list = []
+    rejects = list(rejects)
+    found = len(rejects)
+    for start in range(0, len(graphs), CHUNK_GRAPHS):
+        good, bad = validate_chunk(graphs[start : start + CHUNK_GRAPHS], spec, start, source)
+        kept.extend(good)
+        rejects.extend(bad)
+    if graphs and not kept:
+        raise InvalidGraphError(f"{source}: every graph failed validation; first: {rejects[found].reason}")
+    return kept, rejects
+
+
+def prepare_one(config: DataConfig, *, validate: bool = True, rank: int = 0, world_size: int = 1, where: str = "data"):
+    """One dataset, in memory or on disk as ``config.storage`` says."""
+    if config.storage == "disk":
+        from graphssl.data.ondisk import prepare_on_disk
+
+        return prepare_on_disk(config, validate=validate, rank=rank, world_size=world_size, where=where)
+    return prepare_in_memory(config, validate=validate, where=where)
+
+
+def prepare_data(config: DataConfig | Iterable[DataConfig], *, validate: bool = True, rank: int = 0,
+                 world_size: int = 1):
+    """Build, transform and validate the configured dataset(s) once; see the module docstring.
+
+    Args:
+        config: the ``data:`` section: one :class:`DataConfig` or a list (a mixture).
+        validate: check every graph against the spec (default ``True``).
+        rank: this process's rank, for the disk cache (default ``0``: builds it).
+        world_size: number of processes (default ``1``).
+
+    Returns:
+        A dataset with ``len``, ``__getitem__``, ``spec`` (:class:`GraphSpec`) and
+        ``rejects`` (list of :class:`Reject`).
+    """
+    if isinstance(config, DataConfig):
+        return prepare_one(config, validate=validate, rank=rank, world_size=world_size)
+    configs = list(config)
+    if not configs:
+        raise ConfigError("data: the list of datasets is empty; give at least one")
+    from graphssl.data.mixture import MixtureDataset
+
+    parts = []
+    for index, item in enumerate(configs):
+        parts.append(prepare_one(item, validate=validate, rank=rank, world_size=world_size, where=f"data[{index}]"))
+    return MixtureDataset(parts, [c.weight for c in configs], names=[c.name for c in configs])
