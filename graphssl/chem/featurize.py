@@ -236,8 +236,13 @@ def molecule_inputs(inputs: Any, smiles_column: str = "smiles", file_format: str
                         f"Series or DataFrame) or a file path, got {type(inputs).__name__}")
     else:
         return list(inputs)
-    return [NoInput(f"no SMILES (missing value {v!r})") if v is None or (isinstance(v, float) and math.isnan(v))
-            else v for v in values]
+    return [NoInput("no SMILES (missing value)") if _is_missing(v) else v for v in values]
+
+
+def _is_missing(value: Any) -> bool:
+    """``None``, NaN or pandas' ``NA``/``NaT`` (recognised by type name: pandas stays unimported)."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        type(value).__name__ in ("NAType", "NaTType")
 
 
 def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, on_error: str = "reject", *,

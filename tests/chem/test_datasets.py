@@ -35,7 +35,7 @@ def test_tox21_labels_rejects_and_spec():
     assert all(isinstance(r, Reject) and r.source == str(path) for r in dataset.rejects)
     assert all("valence" in r.reason for r in dataset.rejects)
     rejected = {int(r.item.removeprefix("row ")) for r in dataset.rejects}
-    assert all(rows[r]["smiles"] in dataset.rejects[i].reason for i, r in enumerate(sorted(rejected)))
+    assert all(rows[r]["smiles"][:40] in dataset.rejects[i].reason for i, r in enumerate(sorted(rejected)))
     assert dataset.rows == [r for r in range(len(rows)) if r not in rejected]
     for index in (0, 1, 500, len(dataset) - 1):
         graph, row = dataset[index], rows[dataset.rows[index]]
@@ -128,3 +128,48 @@ def test_bad_files_and_columns(tmp_path):
         MoleculeCSVDataset(tmp_path / "missing.csv")
     with pytest.raises(ConfigError):
         MoleculeCSVDataset(bad, fragments="motifs")
+
+
+def test_short_rows_and_unreadable_rows_are_rejects_that_survive_the_cache(tmp_path, monkeypatch, capsys):
+    from graphssl.chem import featurize
+    from graphssl.chem.datasets import MoleculeCSVDataset
+    from graphssl.data.rejects import rejects_of, report_rejects
+
+    path = tmp_path / "m.csv"
+    path.write_text("smiles,y1,y2\nCCO,1,0\nC1CC,1,1\nCN,2\nc1ccccc1,3,1\n,4,4\nCC\n\nxyz,5,5\nCCCl,6,6\nOCC,7,7\n")
+    expected = [Reject(str(path), "row 1", "invalid SMILES 'C1CC': SMILES Parse Error: unclosed ring for input: 'C1CC'"),
+                Reject(str(path), "row 4", "invalid SMILES '': empty string"),
+                Reject(str(path), "row 6", "invalid SMILES 'xyz': SMILES Parse Error: syntax error while parsing: xyz "
+                                           "(around position 1)")]
+    built = MoleculeCSVDataset(path, target_columns=["y1", "y2"])
+    assert built.rejects == expected and built.rows == [0, 2, 3, 5, 7, 8]
+    assert built.y[:, 0].tolist()[:3] == [1.0, 2.0, 3.0] and built.y[4:, 0].tolist() == [6.0, 7.0]
+    assert built.y[1, 0] == 2 and math.isnan(built.y[1, 1]) and math.isnan(built.y[3, 0]) and math.isnan(built.y[3, 1])
+
+    monkeypatch.setattr(featurize, "featurize_chunk", None)  # a cached load must not featurize
+    cached = MoleculeCSVDataset(path, target_columns=["y1", "y2"])
+    assert cached.rejects == expected and rejects_of(cached) == expected
+    report_rejects(rejects_of(cached), total=len(cached) + len(cached.rejects), what="molecule_csv", out_dir=tmp_path)
+    assert capsys.readouterr().err.strip() == (f"graphssl: molecule_csv: 3 of 9 items rejected; reasons in "
+                                               f"{tmp_path / 'rejects.csv'}")
+    assert len((tmp_path / "rejects.csv").read_text().splitlines()) == 4
+
+
+def test_row_without_smiles_cell_is_a_reject_naming_its_line(tmp_path):
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = tmp_path / "m.csv"
+    path.write_text("id,label,smiles\na,1,CCO\nb,0\nc,1,CN\n")
+    dataset = MoleculeCSVDataset(path, target_columns=["label"], use_cache=False)
+    assert len(dataset) == 2 and dataset.rows == [0, 2]
+    assert dataset.rejects == [Reject(str(path), "row 1", "no SMILES cell (line 3 has 2 of 3 fields)")]
+
+
+def test_prepared_data_carries_the_rejects(tmp_path, monkeypatch):
+    from graphssl.data.config import DataConfig
+    from graphssl.data.prepare import prepare_data
+
+    path = tmp_path / "m.csv"
+    path.write_text("smiles\nCCO\nC1CC\nCN\n")
+    prepared = prepare_data(DataConfig(name="molecule_csv", params={"path": str(path), "use_cache": False}))
+    assert len(prepared) == 2 and [(r.source, r.item) for r in prepared.rejects] == [(str(path), "row 1")]

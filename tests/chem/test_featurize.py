@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from graphssl.errors import ConfigError, InvalidGraphError
+from graphssl.errors import ConfigError, InputFileError, InvalidGraphError
 from tests.chem.helpers import SPECIAL_INVALID, SPECIAL_VALID, huge_smiles, moleculenet_smiles, moses_smiles
 from tests.conftest import requires
 
@@ -228,7 +228,7 @@ def test_file_inputs_csv_smi_and_sdf(tmp_path):
     graphs, rejects = mols_to_graphs(sdf_path)
     assert [g.num_nodes for g in graphs] == [3, 6]
     assert rejects[0][0] == 1 and "record 1" in rejects[0][1] and "record 1" in rejects[0][2]
-    with pytest.raises(Exception, match="unknown molecule file type"):
+    with pytest.raises(InputFileError, match="unknown molecule file type"):
         mols_to_graphs(tmp_path / "mols.xyz")
 
 
@@ -242,3 +242,26 @@ def test_single_call_and_batch_agree_on_fast_and_fallback_paths():
         single = mol_to_graph(smiles)
         assert np.array_equal(graph.x.numpy(), single.x.numpy())
         assert np.array_equal(graph.edge_attr.numpy(), single.edge_attr.numpy())
+
+
+def test_dataframe_and_series_inputs():
+    pandas = pytest.importorskip("pandas")
+    from graphssl.chem import mols_to_graphs
+
+    frame = pandas.DataFrame({"name": ["a", "b", "c", "d"], "SMILES": ["CCO", None, "C1CC", "c1ccccc1"]},
+                             index=[10, 11, 12, 13])
+    graphs, rejects = mols_to_graphs(frame, smiles_column="smiles")
+    assert [g.num_nodes for g in graphs] == [3, 6]
+    assert [r[0] for r in rejects] == [1, 2] and rejects[0][2] == "no SMILES (missing value)"
+    series_graphs, series_rejects = mols_to_graphs(frame["SMILES"].iloc[::-1])
+    assert [g.num_nodes for g in series_graphs] == [6, 3] and [r[0] for r in series_rejects] == [1, 2]
+    with pytest.raises(InputFileError, match=r"inputs: DataFrame: no column 'smi' \(columns: name, SMILES\)"):
+        mols_to_graphs(frame, smiles_column="smi")
+
+
+@pytest.mark.parametrize("inputs", [{"CCO": 1}, "CCO", 42])
+def test_inputs_that_are_not_a_collection_raise_type_error(inputs):
+    from graphssl.chem import mols_to_graphs
+
+    with pytest.raises(TypeError, match="^inputs: expected"):
+        mols_to_graphs(inputs)

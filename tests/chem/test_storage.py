@@ -1,0 +1,67 @@
+"""Compact collated storage: smallest dtypes, and graphs read back equal to the featurized ones, in int64."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from tests.chem.helpers import huge_smiles, moses_smiles
+from tests.conftest import requires
+
+
+@pytest.mark.parametrize("values, dtype", [
+    ([0, 255], np.uint8), ([0, 256], np.int16), ([-1, 5], np.int16), ([0, 40000], np.int32),
+    ([0, 2**31], np.int64), ([], np.uint8),
+])
+def test_smallest_dtype(values, dtype):
+    from graphssl.chem.storage import smallest_dtype
+
+    assert smallest_dtype(np.array(values, dtype=np.int64)) == np.dtype(dtype)
+    assert smallest_dtype(np.array([0.5], dtype=np.float32)) == np.float32
+
+
+def test_widen_restores_int64_only_for_narrow_integers():
+    from graphssl.chem.storage import widen
+
+    out = widen({"a": torch.tensor([1], dtype=torch.uint8), "b": torch.tensor([True]), "c": torch.tensor([0.5]),
+                 "d": torch.tensor([3], dtype=torch.int32), "e": ["keep"]})
+    assert [out[k].dtype for k in "abcd"] == [torch.int64, torch.bool, torch.float32, torch.int64]
+    assert out["e"] == ["keep"]
+
+
+@requires("rdkit")
+def test_compact_storage_round_trips_through_pyg_and_the_saved_loader(tmp_path):
+    from torch_geometric.data import InMemoryDataset
+
+    from graphssl.chem import mols_to_graphs
+    from graphssl.chem.chunk import collate_chunks
+    from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
+    from graphssl.chem.storage import compact_chunk, save_collated
+    from graphssl.data.saved import load_saved_graphs
+
+    # 600 atoms need int16 edge indices; chunks of 7 get different dtypes and must concatenate.
+    smiles = list(moses_smiles(40)) + [huge_smiles(100)]
+    options = {"fragments": "ring_systems", "descriptors": True}
+    chunks = [compact_chunk(c) for c in iter_chunks(smiles, FeaturizerOptions.create(**options), chunk_size=7)]
+    assert chunks[0].arrays["edge_index"][0].dtype == np.uint8 and chunks[-1].arrays["edge_index"][0].dtype == np.int16
+    data, slices = collate_chunks(chunks)
+    path = save_collated(data, slices, tmp_path / "g.pt")
+    stored = torch.load(path, weights_only=False)[0]
+    assert stored["x"].dtype == torch.uint8 and stored["edge_index"].dtype == torch.int16
+    expected, _ = mols_to_graphs(smiles, **options)
+    pyg = InMemoryDataset()
+    with warnings.catch_warnings():  # PyG tries weights_only=True first, which refuses the data class
+        warnings.simplefilter("ignore", UserWarning)
+        pyg.load(str(path))
+    for loaded in (load_saved_graphs(path), [pyg[i] for i in range(len(pyg))]):
+        assert len(loaded) == len(expected)
+        for graph, reference in zip(loaded, expected):
+            assert set(graph.keys()) == set(reference.keys())
+            for key in reference.keys():
+                if isinstance(reference[key], torch.Tensor):
+                    assert graph[key].dtype == reference[key].dtype and torch.equal(graph[key], reference[key]), key
+                else:
+                    assert graph[key] == reference[key], key
