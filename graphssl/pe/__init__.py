@@ -15,7 +15,9 @@ from graphssl.pe.graphs import GraphSet
 from graphssl.pe.heat import HeatKernelDiag
 from graphssl.pe.lap import LapPE, canonical_sign, random_sign_flip
 from graphssl.pe.louvain import Louvain
-from graphssl.pe.registry import KINDS, parse_kinds, resolve
+from graphssl.pe.pairs import PairwisePSE
+from graphssl.pe.registry import KINDS, parse_kinds, register_kind, resolve
+from graphssl.pe.rrwp import RRWP
 from graphssl.pe.resistance import EffectiveResistance
 from graphssl.pe.rwse import RWSE
 from graphssl.pe.spd import SPD
@@ -35,11 +37,14 @@ __all__ = [
     "Louvain",
     "PSETransform",
     "PageRank",
+    "PairwisePSE",
+    "RRWP",
     "RWSE",
     "SPD",
     "as_graphset",
     "canonical_sign",
     "parse_kinds",
     "random_sign_flip",
+    "register_kind",
     "resolve",
 ]

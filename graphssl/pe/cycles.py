@@ -27,9 +27,12 @@ from torch import Tensor
 from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.pe.base import PSETransform
 from graphssl.pe.graphs import DirectedPolicy, GraphSet
+from graphssl.pe.hints import Param, param_error
 
 #: Start nodes expanded together; bounds memory on large graphs.
 START_CHUNK = 1 << 16
+#: Default cap on simultaneously open paths (about 130 MiB of int64 paths of length 8).
+MAX_PATHS = 2_000_000
 
 
 class CycleCounts(PSETransform):
@@ -52,13 +55,15 @@ class CycleCounts(PSETransform):
         self,
         max_length: int = 8,
         *,
-        max_paths: int = 2_000_000,
+        max_paths: int = MAX_PATHS,
         attr_name: str | None = None,
         directed: DirectedPolicy = "raise",
     ) -> None:
         super().__init__(attr_name=attr_name, directed=directed)
         if int(max_length) < 3:
             raise ConfigError(f"CycleCounts max_length must be >= 3, got {max_length}")
+        if int(max_paths) < 1:
+            raise ConfigError(f"CycleCounts max_paths must be >= 1, got {max_paths}")
         self.max_length = int(max_length)
         self.max_paths = int(max_paths)
 
@@ -91,10 +96,12 @@ def cycle_counts(graphs: GraphSet, max_length: int, max_paths: int) -> Tensor:
             found = _cycles_from(chunk, indptr, indices, max_length, max_paths)
         except _TooManyPaths:
             if chunk.numel() == 1:
-                raise InvalidGraphError(
+                raise param_error(
+                    InvalidGraphError,
                     f"{graphs.graph_name(int(graphs.node_graph[chunk[0]]))}: counting cycles up to length "
-                    f"{max_length} needs more than max_paths={max_paths} open paths from one node; "
-                    "lower max_length or raise max_paths"
+                    f"{max_length} needs more than {max_paths} open paths from one node; "
+                    f"lower {{max_length}} or raise {{max_paths}} (now {max_paths})",
+                    max_length=Param("max_length"), max_paths=Param("max_paths"),
                 ) from None
             # Fewer start nodes at once keep the open paths under the cap.
             half = chunk.numel() // 2

@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from graphssl.errors import InvalidGraphError
-from graphssl.pe.graphs import SYMMETRY_RTOL, GraphSet, directed_message
+from graphssl.pe.graphs import SYMMETRY_RTOL, GraphSet, directed_error
 
 #: Graphs up to this many nodes use dense batched paths; larger ones use sparse ones.
 DENSE_MAX_NODES = 256
@@ -175,9 +175,7 @@ def apply_policy(graphs: GraphSet, bucket: Bucket, adjacency: Tensor) -> Tensor:
     b = int(bad.nonzero()[bucket.graphs[bad].argmin()])
     i, j = (int(v) for v in asym[b].nonzero()[0])
     g = int(bucket.graphs[b])
-    raise InvalidGraphError(
-        directed_message(graphs.index_base + g, i, j, float(adjacency[b, i, j]), float(adjacency[b, j, i]))
-    )
+    raise directed_error(graphs.index_base + g, i, j, float(adjacency[b, i, j]), float(adjacency[b, j, i]))
 
 
 def chunks(buckets: Sequence[Bucket]) -> list[tuple[int, int, int]]:

@@ -26,57 +26,51 @@ reduce over the same axis.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 from torch import Tensor
 
-from graphssl.pe.base import PSETransform
-from graphssl.pe.graphs import DirectedPolicy, GraphSet
-from graphssl.pe.potentials import PAIRWISE_MAX_NODES, PairBlock, laplacian_pinv, pair_blocks
+from graphssl.pe.pairs import PairBlock, PairwisePSE
+from graphssl.pe.potentials import laplacian_pinv
 
 WIDTH = 10
 
 
-class ElectrostaticPE(PSETransform):
-    """Ten per-node statistics of the graph's electrostatic potentials.
+class ElectrostaticPE(PairwisePSE):
+    """Ten per-node statistics of the graph's electrostatic potentials, optionally every pair's potential.
 
     Args:
+        pairs: also return every ordered pair's potential ``V_ij`` (default ``False``).
         max_nodes: larger graphs raise :class:`~graphssl.errors.InvalidGraphError`
             (default ``2048``; the kernel is a dense ``n x n`` pseudo-inverse).
-        attr_name: output attribute (default ``"electrostatic"``).
+        attr_name: output prefix (default ``"electrostatic"``).
         directed: ``"raise"`` (default) or ``"symmetrize"``.
 
     Shapes:
-        output ``electrostatic``: ``[N, 10]`` float32.
+        ``electrostatic``: ``[N, 10]`` float32.
+        ``electrostatic_pair_index``: ``[2, sum_g n_g^2]`` (with ``pairs=True``).
+        ``electrostatic_pair_value``: ``[sum_g n_g^2]`` float32 ``V_ij``, ``0`` across components
+        (a charge induces nothing outside its component).
     """
 
     kind = "electrostatic"
+    label = "electrostatic PE"
 
-    def __init__(
-        self,
-        *,
-        max_nodes: int = PAIRWISE_MAX_NODES,
-        attr_name: str | None = None,
-        directed: DirectedPolicy = "raise",
-    ) -> None:
-        super().__init__(attr_name=attr_name, directed=directed)
-        self.max_nodes = int(max_nodes)
+    def node_width(self) -> int:
+        return WIDTH
 
-    def params(self) -> dict[str, Any]:
-        return {"max_nodes": self.max_nodes, **super().params()}
-
-    def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
-        out = torch.zeros(graphs.num_nodes, WIDTH)
-        for block in pair_blocks(graphs, self.max_nodes, "electrostatic PE"):
-            out[block.nodes.reshape(-1)] = electrostatic_stats(block).reshape(-1, WIDTH).float()
-        return {"": out}
+    def block_outputs(self, block: PairBlock) -> tuple[Tensor, Tensor]:
+        potential = electrostatic_potential(block)
+        return electrostatic_stats(block, potential), potential.masked_fill(~block.same, 0.0)
 
 
-def electrostatic_stats(block: PairBlock) -> Tensor:
-    """``[B, n, 10]`` statistics for one dense block."""
+def electrostatic_potential(block: PairBlock) -> Tensor:
+    """``[B, n, n]`` potential ``V_ij = P_ij - P_jj`` induced at ``i`` by a unit charge at ``j``."""
     pinv = laplacian_pinv(block)
-    potential = pinv - pinv.diagonal(dim1=1, dim2=2).unsqueeze(1)
+    return pinv - pinv.diagonal(dim1=1, dim2=2).unsqueeze(1)
+
+
+def electrostatic_stats(block: PairBlock, potential: Tensor) -> Tensor:
+    """``[B, n, 10]`` statistics of one dense block's ``potential`` (see the module docstring)."""
     same = block.same
     adjacency = block.adjacency
     degree = adjacency.sum(-1, keepdim=True)

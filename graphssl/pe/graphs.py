@@ -28,6 +28,7 @@ import torch
 from torch import Tensor
 
 from graphssl.errors import ConfigError, InvalidGraphError
+from graphssl.pe.hints import Param, param_error
 
 DirectedPolicy = Literal["raise", "symmetrize"]
 DIRECTED_POLICIES = ("raise", "symmetrize")
@@ -42,12 +43,14 @@ def check_policy(directed: str) -> str:
     return directed
 
 
-def directed_message(graph: int, row: int, col: int, forward: float, backward: float) -> str:
-    return (
+def directed_error(graph: int, row: int, col: int, forward: float, backward: float) -> InvalidGraphError:
+    """The error for an edge ``row -> col`` whose reverse has another weight; the fix names ``directed``."""
+    return param_error(
+        InvalidGraphError,
         f"graph {graph}: input is directed (edge {row}->{col} has weight {forward:g} but "
         f"{col}->{row} has {backward:g}); PSE encodings need both directions stored: pass "
-        "directed='symmetrize' (uses max(A, A^T)) or add reverse edges "
-        "(torch_geometric.utils.to_undirected)"
+        "{directed} (uses max(A, A^T)) or store the reverse of every edge",
+        directed=Param("directed", "symmetrize"),
     )
 
 
@@ -266,7 +269,7 @@ class GraphSet:
         i, j = int(diff.row[asym][0]), int(diff.col[asym][0])
         g = int(self.node_graph[i])
         start = int(self.ptr[g])
-        raise InvalidGraphError(directed_message(self.index_base + g, i - start, j - start, adj[i, j], adj[j, i]))
+        raise directed_error(self.index_base + g, i - start, j - start, adj[i, j], adj[j, i])
 
     def graph_adjacency(self, g: int):
         """Scipy CSR adjacency of graph ``g`` alone (local node numbering)."""

@@ -35,6 +35,7 @@ import torch
 from torch_geometric.data import Data
 
 from graphssl.errors import ConfigError, InputFileError, InvalidGraphError
+from graphssl.pe.hints import Param, param_error
 
 EXTENSIONS = {
     "edgelist": (".edgelist", ".edges", ".txt", ".tsv", ".csv", ".el"),
@@ -75,23 +76,38 @@ def detect_format(path: Path) -> str:
     for name, extensions in EXTENSIONS.items():
         if suffix in extensions:
             return name
-    raise ConfigError(f"{path}: cannot tell the format from {suffix!r}; pass --format (one of {', '.join(FORMATS)})")
+    raise param_error(
+        ConfigError,
+        f"{path}: cannot tell the format from {suffix!r}; pass {{fmt}} (one of {', '.join(FORMATS)})",
+        fmt=Param("fmt"),
+    )
 
 
 def read_input(path: str | Path, fmt: str = "auto", weight: str = "weight") -> GraphInput:
-    """Read ``path`` as ``fmt`` (``"auto"``: by extension)."""
+    """Read ``path`` as ``fmt`` (``"auto"``: by extension).
+
+    A file without any graph (an empty or comment-only edge list, a graph
+    with no nodes, a dataset of zero graphs) raises :class:`InputFileError`.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "pyg":
-        return GraphInput(path, read_pyg(path))
+        graphs = read_pyg(path)
+        if len(graphs) == 0:
+            raise InputFileError(f"{path}: holds no graphs")
+        return GraphInput(path, graphs)
     if fmt == "edgelist":
         data, names = read_edge_list(path)
+        if not names:
+            raise InputFileError(f"{path}: no nodes or edges (the file is empty or holds only comments)")
         return GraphInput(path, [data], names)
     if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        raise param_error(ConfigError, f"unknown {{fmt}} {fmt!r}; one of {', '.join(FORMATS)}", fmt=Param("fmt"))
     graph = _read_networkx(path, fmt)
+    if graph.number_of_nodes() == 0:
+        raise InputFileError(f"{path}: the {fmt} graph has no nodes")
     try:
         data = from_networkx(graph, weight)
     except InvalidGraphError as exc:

@@ -20,19 +20,16 @@ With ``pairs=True`` every ordered pair of a graph's nodes is also returned,
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 from torch import Tensor
 
-from graphssl.pe.base import PSETransform
-from graphssl.pe.graphs import DirectedPolicy, GraphSet
-from graphssl.pe.potentials import PAIRWISE_MAX_NODES, collect_pairs, effective_resistance, pair_blocks
+from graphssl.pe.pairs import PairBlock, PairwisePSE
+from graphssl.pe.potentials import effective_resistance
 
 WIDTH = 3
 
 
-class EffectiveResistance(PSETransform):
+class EffectiveResistance(PairwisePSE):
     """Per-node effective-resistance statistics, optionally all pairs.
 
     Args:
@@ -48,39 +45,14 @@ class EffectiveResistance(PSETransform):
     """
 
     kind = "resistance"
+    label = "effective resistance"
 
-    def __init__(
-        self,
-        *,
-        pairs: bool = False,
-        max_nodes: int = PAIRWISE_MAX_NODES,
-        attr_name: str | None = None,
-        directed: DirectedPolicy = "raise",
-    ) -> None:
-        super().__init__(attr_name=attr_name, directed=directed)
-        self.pairs = bool(pairs)
-        self.max_nodes = int(max_nodes)
+    def node_width(self) -> int:
+        return WIDTH
 
-    def params(self) -> dict[str, Any]:
-        return {"pairs": self.pairs, "max_nodes": self.max_nodes, **super().params()}
-
-    def suffixes(self) -> list[str]:
-        return ["", "_pair_index", "_pair_value"] if self.pairs else [""]
-
-    def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
-        out = torch.zeros(graphs.num_nodes, WIDTH)
-        parts = []
-        for block in pair_blocks(graphs, self.max_nodes, "effective resistance"):
-            resistance = effective_resistance(block)
-            finite = resistance.masked_fill(~block.same, 0.0)
-            others = (block.same.sum(-1) - 1).clamp(min=1)
-            stats = torch.stack(
-                [finite.sum(-1) / others, finite.amax(-1), (block.adjacency * finite).sum(-1)], -1
-            )
-            out[block.nodes.reshape(-1)] = stats.reshape(-1, WIDTH).float()
-            if self.pairs:
-                parts.append((block.nodes, resistance.float()))
-        result = {"": out}
-        if self.pairs:
-            result["_pair_index"], result["_pair_value"] = collect_pairs(parts, graphs.num_nodes)
-        return result
+    def block_outputs(self, block: PairBlock) -> tuple[Tensor, Tensor]:
+        resistance = effective_resistance(block)
+        finite = resistance.masked_fill(~block.same, 0.0)
+        others = (block.same.sum(-1) - 1).clamp(min=1)
+        stats = torch.stack([finite.sum(-1) / others, finite.amax(-1), (block.adjacency * finite).sum(-1)], -1)
+        return stats, resistance

@@ -10,7 +10,7 @@ silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -19,6 +19,8 @@ from torch import Tensor
 from graphssl.errors import InvalidGraphError
 from graphssl.pe.base import AddPSE, PSETransform
 from graphssl.pe.graphs import GraphSet
+
+PAIR_INDEX, PAIR_VALUE = "_pair_index", "_pair_value"
 
 
 @dataclass
@@ -73,24 +75,33 @@ def _encode_one(transform: AddPSE, data, index: int, result: EncodeResult) -> No
 
 
 def to_arrays(
-    result: EncodeResult, pair_names: dict[str, str], node_names: list[str] | None = None
+    result: EncodeResult, node_names: list[str] | None = None, reason: Callable[[Exception], str] = str
 ) -> dict[str, np.ndarray]:
-    """The ``.npz`` layout documented in ``graphssl pe --help`` and docs/pe.md."""
+    """The ``.npz`` layout documented in ``graphssl pe --help`` and docs/pe.md.
+
+    Per-pair values ``NAME_pair_value`` become ``NAME_matrix``: ``[n, n, *d]``
+    for a single graph, else every graph's matrix flattened row-major and
+    concatenated (``pair_ptr`` gives the offsets); ``NAME_pair_index`` is
+    implied by that layout and not written. ``reason`` spells each reject's
+    error (default ``str``).
+    """
     sizes = np.asarray(result.sizes, dtype=np.int64)
     arrays: dict[str, np.ndarray] = {}
-    names = [n for n in (result.parts[0] if result.parts else {}) if not n.endswith("_pair_index")]
+    names = [n for n in (result.parts[0] if result.parts else {}) if not n.endswith(PAIR_INDEX)]
+    has_pairs = False
     for name in names:
         value = torch.cat([part[name] for part in result.parts]).numpy()
-        if name in pair_names:
-            name = pair_names[name]
+        if name.endswith(PAIR_VALUE):
+            has_pairs = True
+            name = name[: -len(PAIR_VALUE)] + "_matrix"
             if sizes.size == 1:
-                value = value.reshape(int(sizes[0]), int(sizes[0]))
+                value = value.reshape(int(sizes[0]), int(sizes[0]), *value.shape[1:])
         arrays[name] = value
     arrays["ptr"] = np.concatenate([[0], np.cumsum(sizes)])
-    if any(name in pair_names for name in names) and sizes.size > 1:
+    if has_pairs and sizes.size > 1:
         arrays["pair_ptr"] = np.concatenate([[0], np.cumsum(sizes**2)])
     arrays["rejected"] = np.asarray([index for index, _ in result.rejects], dtype=np.int64)
-    arrays["reject_reasons"] = np.asarray([str(error) for _, error in result.rejects], dtype=str)
+    arrays["reject_reasons"] = np.asarray([reason(error) for _, error in result.rejects], dtype=str)
     if node_names is not None:
         arrays["nodes"] = np.asarray(node_names, dtype=str)
     return arrays

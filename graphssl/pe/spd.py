@@ -18,9 +18,8 @@ import torch
 from torch import Tensor
 
 from graphssl.errors import ConfigError
-from graphssl.pe.base import PSETransform
-from graphssl.pe.graphs import DirectedPolicy, GraphSet
-from graphssl.pe.potentials import PAIRWISE_MAX_NODES, PairBlock, collect_pairs, pair_blocks
+from graphssl.pe.graphs import DirectedPolicy
+from graphssl.pe.pairs import PAIRWISE_MAX_NODES, PairBlock, PairwisePSE
 
 UNREACHABLE = -1
 #: Up to this size all sources are searched at once with batched matrix products (cost n^3 per
@@ -28,7 +27,7 @@ UNREACHABLE = -1
 BFS_DENSE_MAX_NODES = 64
 
 
-class SPD(PSETransform):
+class SPD(PairwisePSE):
     """Shortest-path distance histograms per node, and optionally the distance of every pair.
 
     Args:
@@ -43,10 +42,12 @@ class SPD(PSETransform):
         ``spd``: ``[N, max_dist + 1]`` float32; column ``d - 1`` counts nodes at
         distance ``d``, the last column nodes farther than ``max_dist`` (same component).
         ``spd_pair_index``: ``[2, sum_g n_g^2]`` (with ``pairs=True``), graph by graph, row-major.
-        ``spd_pair_dist``: ``[sum_g n_g^2]`` int64 hop distance, ``-1`` across components.
+        ``spd_pair_value``: ``[sum_g n_g^2]`` int64 hop distance, ``-1`` across components.
     """
 
     kind = "spd"
+    label = "SPD"
+    pair_dtype = torch.long
 
     def __init__(
         self,
@@ -57,36 +58,25 @@ class SPD(PSETransform):
         attr_name: str | None = None,
         directed: DirectedPolicy = "raise",
     ) -> None:
-        super().__init__(attr_name=attr_name, directed=directed)
+        super().__init__(pairs=pairs, max_nodes=max_nodes, attr_name=attr_name, directed=directed)
         if int(max_dist) < 1:
             raise ConfigError(f"SPD max_dist must be >= 1, got {max_dist}")
         self.max_dist = int(max_dist)
-        self.pairs = bool(pairs)
-        self.max_nodes = int(max_nodes)
 
     def params(self) -> dict[str, Any]:
-        return {"max_dist": self.max_dist, "pairs": self.pairs, "max_nodes": self.max_nodes, **super().params()}
+        return {"max_dist": self.max_dist, **super().params()}
 
-    def suffixes(self) -> list[str]:
-        return ["", "_pair_index", "_pair_dist"] if self.pairs else [""]
+    def node_width(self) -> int:
+        return self.max_dist + 1
 
-    def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
+    def block_outputs(self, block: PairBlock) -> tuple[Tensor, Tensor]:
         width = self.max_dist + 1
-        out = torch.zeros(graphs.num_nodes, width)
-        parts = []
-        for block in pair_blocks(graphs, self.max_nodes, "SPD"):
-            dist = hop_distances(block)
-            clipped = dist.clamp(max=width).masked_fill(dist == UNREACHABLE, 0)
-            hist = torch.zeros(dist.size(0), dist.size(1), width + 1)
-            hist.scatter_add_(2, clipped, torch.ones_like(clipped, dtype=hist.dtype))
-            out[block.nodes.reshape(-1)] = hist[:, :, 1:].reshape(-1, width)
-            if self.pairs:
-                parts.append((block.nodes, dist))
-        result = {"": out}
-        if self.pairs:
-            pair_index, pair_dist = collect_pairs(parts, graphs.num_nodes)
-            result["_pair_index"], result["_pair_dist"] = pair_index, pair_dist.long()
-        return result
+        dist = hop_distances(block)
+        clipped = dist.clamp(max=width).masked_fill(dist == UNREACHABLE, 0)
+        hist = torch.zeros(dist.size(0), dist.size(1), width + 1)
+        hist.scatter_add_(2, clipped, torch.ones_like(clipped, dtype=hist.dtype))
+        # Bin 0 holds the node itself and unreachable nodes; it is not part of the output.
+        return hist[:, :, 1:], dist
 
 
 def hop_distances(block: PairBlock) -> Tensor:

@@ -96,7 +96,8 @@ def laplacian_blocks(graphs: GraphSet) -> list[Tensor]:
 
     Built straight from the edge list (one scatter of ``E`` normalized weights)
     rather than from dense adjacency blocks; a bucket that is not exactly
-    symmetric is rebuilt from :func:`~graphssl.pe.dense.adjacency_blocks`,
+    symmetric, or has a node with in-edges but no out-edges (whose entries
+    are zero here), is rebuilt from :func:`~graphssl.pe.dense.adjacency_blocks`,
     which applies the directed policy.
     """
     if "laplacian_blocks" in graphs.cache:
@@ -111,12 +112,17 @@ def laplacian_blocks(graphs: GraphSet) -> list[Tensor]:
     value = (inv_sqrt[row] * inv_sqrt[col]).neg_()
     if graphs.edge_weight is not None:
         value.mul_(graphs.edge_weight)
-    diagonal = degree[layout(graphs).sorted_nodes] > 0
+    sorted_nodes = layout(graphs).sorted_nodes
+    diagonal = degree[sorted_nodes] > 0
+    # An edge into a node without out-edges gets value 0 above, which would hide its missing reverse.
+    weight = graphs.weights()
+    in_degree = torch.zeros(graphs.num_nodes).index_add_(0, col, weight)
+    sinks = ((in_degree > 0) & (degree == 0))[sorted_nodes]
     flat = flat_matrix(graphs, edge_values(graphs, value), diagonal)
     blocks = []
     for i, bucket in enumerate(dense_buckets(graphs)):
         block = flat[bucket.flat].view(bucket.count, bucket.n, bucket.n)
-        if not torch.equal(block, block.mT):
+        if not torch.equal(block, block.mT) or bool(sinks[bucket.rows].any()):
             block = normalized_laplacian(adjacency_blocks(graphs)[i])
         blocks.append(block)
     graphs.cache["laplacian_blocks"] = blocks

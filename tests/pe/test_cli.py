@@ -8,11 +8,12 @@ from graphssl.cli import main
 from graphssl.pe import AddPSE, parse_kinds
 from tests.pe.helpers import to_data
 
-KINDS = "rwse:6,lap:3,heat:2,spd:3,cycles:5,resistance,degree"
+KINDS = "rwse:6,lap:3,heat:2,spd:3,cycles:5,resistance,degree,rrwp:3"
+PAIRS = {"pairs": True}
 
 
 def expected(data: Data) -> dict:
-    return AddPSE(parse_kinds(KINDS, spd={"pairs": True}, resistance={"pairs": True})).compute(data)
+    return AddPSE(parse_kinds(KINDS, spd=PAIRS, resistance=PAIRS, rrwp=PAIRS)).compute(data)
 
 
 def run(args, capsys):
@@ -38,6 +39,7 @@ def test_edge_list_rows_follow_first_appearance(tmp_path, capsys):
         np.testing.assert_allclose(arrays[name], reference[name].numpy(), atol=1e-6)
     assert arrays["spd_matrix"].shape == (4, 4) and arrays["spd_matrix"][0, 3] == -1
     assert arrays["resistance_matrix"].shape == (4, 4) and np.isinf(arrays["resistance_matrix"][0, 3])
+    np.testing.assert_allclose(arrays["rrwp_matrix"], reference["rrwp_pair_value"].view(4, 4, 3).numpy())
     assert arrays["ptr"].tolist() == [0, 4] and arrays["rejected"].size == 0
 
 
@@ -77,7 +79,7 @@ def test_pyg_dataset_one_output_per_graph_and_rejects(tmp_path, capsys, saver):
         torch.save(graphs, path)
     code, _, err = run([path, "--kinds", KINDS, "--out", tmp_path / "o.npz", "--batch-size", "2"], capsys)
     assert code == 0
-    assert "rejected graph 1: graph 1: edge weight 0 is negative" in err
+    assert f"graphssl: {path}: 1 of 4 graphs rejected" in err and "first: graph 1: edge weight 0 is negative" in err
     assert "graph" in err and "%" in err  # progress bar
     arrays = np.load(tmp_path / "o.npz")
     assert arrays["rejected"].tolist() == [1] and "negative" in arrays["reject_reasons"][0]
@@ -89,7 +91,9 @@ def test_pyg_dataset_one_output_per_graph_and_rejects(tmp_path, capsys, saver):
         np.testing.assert_allclose(arrays["rwse"][ptr[g] : ptr[g + 1]], reference["rwse"].numpy(), atol=1e-6)
         np.testing.assert_allclose(arrays["lap"][ptr[g] : ptr[g + 1]], reference["lap"].numpy(), atol=1e-6)
         pairs = arrays["spd_matrix"][pair_ptr[g] : pair_ptr[g + 1]]
-        np.testing.assert_array_equal(pairs, reference["spd_pair_dist"].numpy())
+        np.testing.assert_array_equal(pairs, reference["spd_pair_value"].numpy())
+        rrwp = arrays["rrwp_matrix"][pair_ptr[g] : pair_ptr[g + 1]]
+        np.testing.assert_allclose(rrwp, reference["rrwp_pair_value"].numpy(), atol=1e-6)
 
 
 def test_unparsable_edge_list_names_file_and_line(tmp_path, capsys):
@@ -112,7 +116,8 @@ def test_directed_input_policy(tmp_path, capsys):
     path = tmp_path / "d.graphml"
     nx.write_graphml(nx.DiGraph([(0, 1), (1, 2)]), path)
     code, _, err = run([path, "--out", tmp_path / "o.npz"], capsys)
-    assert code == 2 and "input is directed" in err and "symmetrize" in err
+    assert code == 2 and err.startswith(f"graphssl: error: {path}: graph 0: input is directed")
+    assert "pass --directed symmetrize (uses max(A, A^T))" in err and "directed=" not in err
     code, _, _ = run([path, "--out", tmp_path / "o.npz", "--directed", "symmetrize", "--quiet"], capsys)
     assert code == 0 and np.load(tmp_path / "o.npz")["rwse"].shape == (3, 20)
 
@@ -125,14 +130,14 @@ def test_help_documents_array_names(capsys):
         assert name in text
 
 
-def test_all_rejected_still_writes_every_array(tmp_path, capsys):
+def test_all_rejected_is_an_error(tmp_path, capsys):
     graphs = [dataset_graphs()[1], dataset_graphs()[1]]
     path = tmp_path / "bad.pt"
     InMemoryDataset.save(graphs, str(path))
-    code, _, _ = run([path, "--kinds", "rwse:4,spd", "--out", tmp_path / "o.npz", "--quiet"], capsys)
-    arrays = np.load(tmp_path / "o.npz")
-    assert code == 0 and arrays["rwse"].shape == (0, 4) and arrays["rejected"].tolist() == [0, 1]
-    assert arrays["ptr"].tolist() == [0, 0, 0] and arrays["spd_matrix"].shape == (0,)
+    code, _, err = run([path, "--kinds", "rwse:4,spd", "--out", tmp_path / "o.npz", "--quiet"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"graphssl: error: {path}: all 2 graphs rejected; first: graph 0: edge weight 0 is negative")
+    assert not (tmp_path / "o.npz").exists()
 
 
 def test_non_numeric_weight_is_an_error(tmp_path, capsys):
@@ -142,3 +147,98 @@ def test_non_numeric_weight_is_an_error(tmp_path, capsys):
     nx.write_graphml(graph, path)
     code, _, err = run([path, "--out", tmp_path / "o.npz"], capsys)
     assert code == 2 and err.strip() == f"graphssl: error: {path}: edge (0, 1): weight 'heavy' is not a number"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n% and another\n\n"])
+def test_empty_edge_list_is_an_error(tmp_path, capsys, text):
+    path = tmp_path / "empty.edgelist"
+    path.write_text(text)
+    code, _, err = run([path, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2
+    assert err == f"graphssl: error: {path}: no nodes or edges (the file is empty or holds only comments)\n"
+    assert not (tmp_path / "o.npz").exists()
+
+
+def test_graph_without_nodes_and_dataset_without_graphs_are_errors(tmp_path, capsys):
+    graphml, dataset = tmp_path / "none.graphml", tmp_path / "none.pt"
+    nx.write_graphml(nx.Graph(), graphml)
+    torch.save([], dataset)
+    code, _, err = run([graphml, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2 and err == f"graphssl: error: {graphml}: the graphml graph has no nodes\n"
+    code, _, err = run([dataset, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2 and err == f"graphssl: error: {dataset}: holds no graphs\n"
+
+
+@pytest.mark.parametrize("out", ["x.csv", "x.npy", "x"])
+def test_out_suffix_other_than_npz_is_refused_naming_the_flag(tmp_path, capsys, out):
+    path = tmp_path / "g.edgelist"
+    path.write_text("a b\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["pe", str(path), "--out", str(tmp_path / out)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "argument --out: must end in .npz" in err and out in err
+    assert not (tmp_path / out).exists()
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--batch-size", "0"], "argument --batch-size: must be a positive integer, got '0'"),
+        (["--max-nodes", "-1"], "argument --max-nodes: must be a positive integer, got '-1'"),
+        (["--max-paths", "many"], "argument --max-paths: must be a positive integer, got 'many'"),
+        (["--kinds", "rwse:0"], "argument --kinds: 'rwse:0': the size of rwse must be an integer >= 1, got '0'"),
+        (["--kinds", "cycles:2"], "argument --kinds: 'cycles:2': the size of cycles must be an integer >= 3"),
+        (["--kinds", "rwse:x"], "argument --kinds: 'rwse:x': the size of rwse must be an integer >= 1, got 'x'"),
+        (["--kinds", "degree:3"], "argument --kinds: PSE kind 'degree' takes no size (got 'degree:3')"),
+        (["--kinds", "rwze"], "argument --kinds: unknown PSE kind 'rwze' (did you mean 'rwse'"),
+        (["--kinds", "rwse:4,rwse:8"], "argument --kinds: PSE kind 'rwse' is listed twice in 'rwse:4,rwse:8'"),
+        (["--kinds", ","], "argument --kinds: no PSE kinds in ','"),
+        (["--format", "csv"], "argument --format: invalid choice: 'csv'"),
+        (["--directed", "yes"], "argument --directed: invalid choice: 'yes'"),
+    ],
+)
+def test_bad_flag_values_are_refused_naming_the_flag(tmp_path, capsys, flags, message):
+    path = tmp_path / "g.edgelist"
+    path.write_text("a b\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["pe", str(path), "--out", str(tmp_path / "o.npz"), *flags])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and message in err and "Traceback" not in err
+
+
+def test_size_limits_speak_in_flags_and_the_flags_work(tmp_path, capsys):
+    path = tmp_path / "grid.edgelist"
+    path.write_text("".join(f"{u} {v}\n" for u, v in nx.convert_node_labels_to_integers(nx.grid_2d_graph(5, 5)).edges))
+    out = tmp_path / "o.npz"
+    code, _, err = run([path, "--kinds", "spd", "--out", out, "--max-nodes", "20"], capsys)
+    assert code == 2
+    assert err == (f"graphssl: error: {path}: graph 0: has 25 nodes; SPD needs dense n x n matrices and is limited "
+                   "to --max-nodes 20\n")
+    assert run([path, "--kinds", "spd", "--out", out, "--max-nodes", "25", "--quiet"], capsys)[0] == 0
+
+    dense = tmp_path / "k8.edgelist"
+    dense.write_text("".join(f"{u} {v}\n" for u, v in nx.complete_graph(8).edges))
+    code, _, err = run([dense, "--kinds", "cycles:8", "--out", out, "--max-paths", "100"], capsys)
+    assert code == 2 and err.startswith(f"graphssl: error: {dense}: graph 0: counting cycles up to length 8")
+    assert err.endswith("lower the L of cycles:L in --kinds or raise --max-paths (now 100)\n")
+    assert "max_paths" not in err and "max_length" not in err
+    code, _, _ = run([dense, "--kinds", "cycles:8", "--out", out, "--max-paths", "100000", "--quiet"], capsys)
+    assert code == 0 and np.load(out)["cycles"].shape == (8, 6)
+
+
+def test_unknown_extension_names_the_format_flag(tmp_path, capsys):
+    path = tmp_path / "g.dat"
+    path.write_text("a b\n")
+    code, _, err = run([path, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2 and err.startswith(f"graphssl: error: {path}: cannot tell the format from '.dat'; pass --format (")
+
+
+def test_help_states_the_defaults_the_kinds_use(capsys):
+    from graphssl.pe.cycles import MAX_PATHS
+    from graphssl.pe.pairs import PAIRWISE_MAX_NODES
+
+    with pytest.raises(SystemExit):
+        main(["pe", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"rrwp) accept (default: {PAIRWISE_MAX_NODES})" in text
+    assert f"counting cycles (default: {MAX_PATHS})" in text

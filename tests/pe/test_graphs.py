@@ -98,3 +98,12 @@ def test_mismatched_num_nodes_in_a_batch_names_the_graph():
     batch = Batch.from_data_list([good, bad, good])
     with pytest.raises(InvalidGraphError, match="graph 1: num_nodes is 4 but x has 5 rows"):
         RWSE().compute(batch)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_edge_into_a_node_without_out_edges_is_directed(kind):
+    # Regression: the spectral kinds built their Laplacian from normalized edge values, where an edge
+    # into a node of out-degree 0 became 0, so its missing reverse went unnoticed.
+    data = Data(edge_index=torch.tensor([[0, 1, 1], [1, 0, 2]]), num_nodes=3)
+    with pytest.raises(InvalidGraphError, match=r"graph 0: input is directed \(edge 1->2 has weight 1 but 2->1"):
+        resolve(kind).compute(data)

@@ -33,7 +33,7 @@ def test_matches_networkx(index, max_dist):
     matrix, hist = reference(graph, max_dist)
     np.testing.assert_array_equal(out["spd"].numpy(), hist)
     n = data.num_nodes
-    np.testing.assert_array_equal(out["spd_pair_dist"].view(n, n).numpy(), matrix)
+    np.testing.assert_array_equal(out["spd_pair_value"].view(n, n).numpy(), matrix)
 
 
 @pytest.mark.parametrize("module, name", [(dense, "DENSE_MAX_NODES"), (spd, "BFS_DENSE_MAX_NODES")])
@@ -44,7 +44,7 @@ def test_scipy_search_path(monkeypatch, module, name):
     out = SPD(max_dist=4, pairs=True).compute(data)
     matrix, hist = reference(graph, 4)
     np.testing.assert_array_equal(out["spd"].numpy(), hist)
-    np.testing.assert_array_equal(out["spd_pair_dist"].view(27, 27).numpy(), matrix)
+    np.testing.assert_array_equal(out["spd_pair_value"].view(27, 27).numpy(), matrix)
 
 
 @pytest.mark.parametrize("index", range(len(zoo())))
@@ -55,7 +55,7 @@ def test_permutation_equivariance(index):
     out = SPD(max_dist=4, pairs=True).compute(data)
     moved = SPD(max_dist=4, pairs=True).compute(permute(data, perm))
     assert torch.equal(moved["spd"], out["spd"][perm])
-    assert torch.equal(moved["spd_pair_dist"].view(n, n), out["spd_pair_dist"].view(n, n)[perm][:, perm])
+    assert torch.equal(moved["spd_pair_value"].view(n, n), out["spd_pair_value"].view(n, n)[perm][:, perm])
 
 
 def test_pairs_batch_like_pyg():
@@ -63,4 +63,4 @@ def test_pairs_batch_like_pyg():
     batch = Batch.from_data_list(datas)
     direct = SPD(pairs=True).compute(Batch.from_data_list(zoo_data()[:4]))
     assert torch.equal(batch.spd_pair_index, direct["spd_pair_index"])
-    assert torch.equal(batch.spd_pair_dist, direct["spd_pair_dist"])
+    assert torch.equal(batch.spd_pair_value, direct["spd_pair_value"])
