@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-#: Test modules that need no OpenCascade (import hygiene, CLI help, normalisation statistics).
-_WITHOUT_OCP = ("test_import.py", "test_normalize.py")
+#: Test modules that need no OpenCascade (normalisation statistics, palette, label files).
+_WITHOUT_OCP = ("test_normalize.py", "test_palette.py", "test_labels_io.py")
 
 if importlib.util.find_spec("OCP") is None:
     # Without the cad extra the other modules are not collected (their imports would fail).

@@ -9,6 +9,7 @@ import shutil
 import pytest
 import torch
 
+from graphssl.data.rejects import Reject, rejects_of
 from tests.cad import shapes
 from tests.conftest import shared_data
 
@@ -20,12 +21,12 @@ def _private_cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def mfcad_root(tmp_path):
-    """A small MFCAD-layout folder: 8 train + 4 test models linked from the shared set, plus two bad files."""
+    """A small MFCAD-layout folder: 6 train + 3 test models linked from the shared set, plus two bad files."""
     source = shared_data("mfcad")
     root = tmp_path / "mfcad"
     (root / "step").mkdir(parents=True)
-    train = (source / "train.txt").read_text().split()[:8]
-    test = (source / "test.txt").read_text().split()[:4]
+    train = (source / "train.txt").read_text().split()[:6]
+    test = (source / "test.txt").read_text().split()[:3]
     for model_id in train + test:
         for ext in (".step", ".json"):
             os.symlink(source / "step" / f"{model_id}{ext}", root / "step" / f"{model_id}{ext}")
@@ -46,19 +47,25 @@ def test_mfcad_labels_splits_and_rejects(mfcad_root):
     from graphssl.cad.datasets import MFCAD
 
     root, train, test = mfcad_root
-    with pytest.warns(UserWarning, match="rejected 2 of 14"):
-        dataset = MFCAD(root, split="train", num_workers=2, progress=False)
+    with pytest.warns(UserWarning, match="mfcad train: 2 of 8 files rejected"):
+        dataset = MFCAD(root, split="train", num_workers=1, progress=False)
     assert dataset.num_classes == 16 and len(dataset) == len(train)
-    reasons = {os.path.basename(r["file"]): r["reason"] for r in dataset.rejected}
-    assert set(reasons) == {"cut.step", "wrong.step"}
-    assert "truncated" in reasons["cut.step"] and "disagree" in reasons["wrong.step"]
+    assert all(isinstance(r, Reject) for r in dataset.rejects)
+    assert [(r.source, r.item) for r in dataset.rejects] == [(str(root / "step" / "cut.step"), "cut"),
+                                                             (str(root / "step" / "wrong.step"), "wrong")]
+    reasons = {r.item: r.reason for r in dataset.rejects}
+    assert reasons["cut"].startswith(f"{root / 'step' / 'cut.step'}: truncated")
+    assert reasons["wrong"].startswith(f"{root / 'step' / 'wrong.json'}:") and "disagree" in reasons["wrong"]
+    assert rejects_of(dataset) == dataset.rejects
     assert [d.model_id for d in dataset] == train
+    assert [d.source_file for d in dataset] == [str(root / "step" / f"{m}.step") for m in train]
     for data in dataset:
         labels = json.loads((root / "step" / f"{data.model_id}.json").read_text())
         assert data.y.dtype == torch.long and data.y.tolist() == labels["labels"]
         assert [int(n) for n in data.face_names] == labels["face_ids_in_traversal_order"]
-    assert [d.model_id for d in MFCAD(root, split="test", progress=False)] == test
-    assert len(MFCAD(root, split="all", progress=False)) == len(train) + len(test)
+    assert [d.model_id for d in MFCAD(root, split="test", num_workers=1, progress=False)] == test
+    with pytest.warns(UserWarning, match="mfcad all: 2 of 11 files rejected"):
+        assert len(MFCAD(root, split="all", num_workers=1, progress=False)) == len(train) + len(test)
     from torch_geometric.loader import DataLoader
 
     batch = next(iter(DataLoader(dataset, batch_size=4)))
@@ -80,7 +87,7 @@ def test_cache_is_reused_and_invalidated_by_settings(mfcad_root, monkeypatch):
     monkeypatch.setattr(MFCAD, "process", fail)
     again = MFCAD(root, split="train", progress=False)
     assert again.processed_dir == first.processed_dir and len(again) == len(train)
-    assert len(again.rejected) == 2
+    assert again.rejects == first.rejects and len(again.rejects) == 2
     monkeypatch.undo()
     with pytest.warns(UserWarning):
         other = MFCAD(root, split="train", options={"edge_grid_size": 4}, num_workers=1, progress=False)
@@ -97,6 +104,8 @@ def test_mfinstseg_sample():
     counts = torch.bincount(data.y, minlength=25)
     assert (counts[1], counts[22], counts[23], counts[24]) == (9, 10, 2, 6)
     assert int(data.instance.max()) + 1 == 13 and int(data.bottom.sum()) == 4
+    assert data.instance_class.tolist() == [int(data.y[data.instance == k][0]) for k in range(13)]
+    assert data.model_id == "test" and data.source_file.endswith("step/test.step")
     cylinder, plane = data.x[:, 1] == 1, data.x[:, 0] == 1
     assert bool(cylinder[(data.y == 1) | (data.y == 23)].all())
     assert bool(plane[(data.y == 24) | (data.y == 22) | (data.bottom == 1)].all())
@@ -110,7 +119,7 @@ def test_generated_parts_read_the_same_as_mfinstseg_and_mfcadpp(tmp_path):
     generate(5, tmp_path / "gen", seed=2, progress=False)
     inst = MFInstSeg(tmp_path / "gen", split="all", num_workers=1, progress=False)
     names = MFCADPP(tmp_path / "gen", split="all", num_workers=1, progress=False)
-    assert len(inst) == len(names) == 5 and not inst.rejected and not names.rejected
+    assert len(inst) == len(names) == 5 and not inst.rejects and not names.rejects
     for a, b in zip(inst, names):
         assert torch.equal(a.y, b.y) and torch.equal(a.x, b.x)
         assert a.bottom.sum() >= 0 and bool((a.instance[a.y == 24] == -1).all())
@@ -125,11 +134,14 @@ def test_mfcadpp_split_folders(tmp_path, write_part):
         for i in range(count):
             path = write_part(shapes.box(), f"{split}{i}", [str(k) for k in range(6)])
             shutil.move(path, folder / path.name)
-    bad = write_part(shapes.box(), "bad", ["stock"] * 6)
+    bad = write_part(shapes.box(), "bad", ["3", "3", "", "3", "3", "3"])
     shutil.move(bad, tmp_path / "pp" / "step" / "train" / bad.name)
-    with pytest.warns(UserWarning, match="not a class index"):
+    with pytest.warns(UserWarning, match="1 of 3 files rejected"):
         train = MFCADPP(tmp_path / "pp", split="train", num_workers=1, progress=False)
     assert len(train) == 2 and train[0].y.tolist() == list(range(6))
+    step = tmp_path / "pp" / "step" / "train" / "bad.step"
+    assert train.rejects == [Reject(str(step), "bad", f"{step}: face 2 is named '', not a class index (MFCAD++ "
+                                                        "names each ADVANCED_FACE by its class)")]
     assert len(MFCADPP(tmp_path / "pp", split="val", progress=False)) == 1
 
 
@@ -148,6 +160,7 @@ def test_fusion360_segmentation_layout(tmp_path, write_part):
     (root / "train_test.json").write_text(json.dumps({"train": ["a", "c"], "test": ["b"]}))
     with pytest.warns(UserWarning, match="2 labels for 7 faces"):
         train = Fusion360Seg(root, split="train", num_workers=1, progress=False)
+    assert train.rejects[0].source == str(root / "breps" / "step" / "c.stp")
     assert train.classes[0] == "ExtrudeSide" and train.num_classes == 8
     assert [d.model_id for d in train] == ["a"] and train[0].y.tolist() == [0, 1, 1, 0, 2, 3]
     test = Fusion360Seg(root, split="test", progress=False)
@@ -156,9 +169,36 @@ def test_fusion360_segmentation_layout(tmp_path, write_part):
 
 def test_missing_root_and_bad_split(tmp_path):
     from graphssl.cad.datasets import MFCAD
-    from graphssl.errors import InputFileError
+    from graphssl.errors import ConfigError, InputFileError
 
     with pytest.raises(InputFileError, match="dataset folder not found"):
         MFCAD(tmp_path / "nowhere")
-    with pytest.raises(ValueError, match="split"):
+    with pytest.raises(ConfigError, match="split must be one of train, val, test, all, got 'dev'"):
         MFCAD(tmp_path, split="dev")
+
+
+def test_class_index_outside_the_class_list_names_file_and_face(tmp_path, write_part):
+    from graphssl.cad.datasets import MFCADPP
+    from graphssl.errors import InputFileError
+
+    root = tmp_path / "pp"
+    root.mkdir()
+    (root / "classes.json").write_text(json.dumps(["a", "b", "c"]))
+    for name, names in (("ok", ["0", "1", "2", "2", "1", "0"]), ("big", ["0", "1", "2", "7", "1", "0"])):
+        shutil.move(write_part(shapes.box(), name, names), root / f"{name}.step")
+    with pytest.warns(UserWarning):
+        dataset = MFCADPP(root, split="all", num_workers=1, progress=False)
+    assert [r.reason for r in dataset.rejects] == [f"{root / 'big.step'}: face 3 has class index 7, outside 0..2"]
+    (root / "ok.step").unlink()
+    with pytest.warns(UserWarning), pytest.raises(InputFileError, match="split 'all' has no usable models .*big.step"):
+        MFCADPP(root, split="all", num_workers=1, progress=False, force_reload=True)
+
+
+def test_instances_mixing_classes_are_rejected(tmp_path, write_part):
+    from graphssl.cad.datasets.labels import instance_classes
+    from graphssl.errors import InputFileError
+
+    y = torch.tensor([3, 3, 5, 24])
+    assert instance_classes(torch.tensor([0, 0, 1, -1]), y).tolist() == [3, 5]
+    with pytest.raises(InputFileError, match=r"x.json: instance 0 \(faces \[0, 2\]\) mixes classes \[3, 5\]"):
+        instance_classes(torch.tensor([0, 1, 0, -1]), y, source="x.json")
