@@ -42,6 +42,8 @@ from graphssl.errors import ConfigError, InvalidGraphError
 SALT_MODES = ("keep", "largest")
 ON_ERROR = ("reject", "none", "raise")
 CHUNK_SIZE = 512
+#: Suffixes that make a string input a file path (a SMILES such as ``"CC.Cl"`` has a "suffix" too).
+FILE_SUFFIXES = (".csv", ".gz", ".smi", ".smiles", ".txt", ".sdf", ".sd")
 
 
 @dataclass(frozen=True)
@@ -220,11 +222,11 @@ def molecule_inputs(inputs: Any, smiles_column: str = "smiles", file_format: str
             non-iterable.
         InputFileError: for a DataFrame without ``smiles_column``, listing its columns.
     """
-    if isinstance(inputs, (os.PathLike, str)):
-        if isinstance(inputs, str) and not Path(inputs).exists() and not Path(inputs).suffix:
-            raise TypeError(f"inputs: expected a list of molecules or a file path, got the string {inputs!r} "
-                            "(for one molecule use mol_to_graph, or pass a list)")
+    if _is_file_input(inputs):
         return read_table(Path(inputs), smiles_column, file_format).inputs
+    if isinstance(inputs, str):
+        raise TypeError(f"inputs: expected a list of molecules or a file path, got the string {inputs!r} "
+                        "(for one molecule use mol_to_graph, or pass a list)")
     if hasattr(inputs, "columns") and hasattr(inputs, "iloc"):
         columns = [str(c) for c in inputs.columns]
         column = inputs.columns[find_column(columns, smiles_column, "inputs: DataFrame")]
@@ -278,19 +280,29 @@ def mols_to_graphs(inputs: Iterable[Any] | str | os.PathLike, n_jobs: int = 1, o
     opts = FeaturizerOptions.create(features, **options)
     if on_error not in ON_ERROR:
         raise ConfigError(f"on_error must be one of {list(ON_ERROR)}, got {on_error!r}")
-    chunks = iter_chunks(molecule_inputs(inputs, smiles_column, file_format), opts, n_jobs, chunk_size)
+    table = read_table(Path(inputs), smiles_column, file_format) if _is_file_input(inputs) else None
+    items = table.inputs if table is not None else molecule_inputs(inputs, smiles_column)
+    chunks = iter_chunks(items, opts, n_jobs, chunk_size)
     graphs: list[MolData | None] = []
     rejects: list[tuple[int, Any, str]] = []
+    where = (lambda row: f"{table.source} {table.items[row]}") if table is not None else (lambda row: f"input row {row}")
     with _gc_paused(), contextlib.closing(chunks):
-        _collect(chunks, on_error, graphs, rejects)
+        _collect(chunks, on_error, graphs, rejects, where)
     return graphs, rejects
 
 
-def _collect(chunks: Iterable[GraphChunk], on_error: str, graphs: list, rejects: list) -> None:
+def _is_file_input(inputs: Any) -> bool:
+    """A path object, or a string naming an existing file or ending in a molecule file suffix (not a SMILES)."""
+    if isinstance(inputs, os.PathLike):
+        return True
+    return isinstance(inputs, str) and (Path(inputs).suffix.lower() in FILE_SUFFIXES or Path(inputs).is_file())
+
+
+def _collect(chunks: Iterable[GraphChunk], on_error: str, graphs: list, rejects: list, where) -> None:
     for chunk in chunks:
         if chunk.rejects and on_error == "raise":
             row, _, reason = chunk.rejects[0]
-            raise InvalidGraphError(f"input row {row}: {reason}")
+            raise InvalidGraphError(f"{where(row)}: {reason}")
         rejects.extend(chunk.rejects)
         if on_error == "none" and chunk.rejects:
             made = iter(to_data_list(chunk))

@@ -43,3 +43,6 @@ def test_bad_requests(tmp_path):
         draw_fragments("CCO", tmp_path / "m.jpg")
     with pytest.raises(InvalidGraphError, match="unclosed ring"):
         draw_fragments("C1CC", tmp_path / "m.png")
+    for size in ((-5, 100), (300, 0), (300,), (300.5, 200)):
+        with pytest.raises(ConfigError, match=r"^size: must be two positive integers"):
+            draw_fragments("CCO", tmp_path / "m.png", size=size)

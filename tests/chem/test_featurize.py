@@ -265,3 +265,14 @@ def test_inputs_that_are_not_a_collection_raise_type_error(inputs):
 
     with pytest.raises(TypeError, match="^inputs: expected"):
         mols_to_graphs(inputs)
+
+
+def test_raise_mode_names_the_file_and_row(tmp_path):
+    from graphssl.chem import mols_to_graphs
+
+    path = tmp_path / "m.csv"
+    path.write_text("smiles\nCCO\nC1CC\n")
+    with pytest.raises(InvalidGraphError, match=rf"^{path} row 1: invalid SMILES 'C1CC'"):
+        mols_to_graphs(path, on_error="raise")
+    with pytest.raises(TypeError, match="got the string 'CC.Cl'"):
+        mols_to_graphs("CC.Cl")
