@@ -17,10 +17,11 @@ A level names what the rows of an attribute are: ``"node"``, ``"edge"``,
 5. the size rule: an attribute with one entry per node (its size along the
    graph's ``__cat_dim__``) is node-level, one with one entry per edge
    edge-level, anything else graph-level. When the graph has as many nodes as
-   edges, names containing ``"edge"`` are edge-level and ``x``, ``pos`` and
-   names containing ``"node"`` node-level; any other such attribute is
-   ambiguous and raises :class:`~graphssl.errors.InvalidGraphError` asking
-   for a declaration, rather than guessing.
+   edges, names containing ``"edge"`` are edge-level and ``x``, ``pos``, ``y``
+   and names containing ``"node"`` node-level; any other such attribute is
+   ambiguous and raises :class:`AmbiguousLevelError` (an
+   :class:`~graphssl.errors.InvalidGraphError`) asking for a declaration,
+   rather than guessing.
 
 :func:`attribute_specs` gives the full :class:`AttributeSpec` (level, index
 map, concatenation dimension) of every attribute, for code that filters or
@@ -54,7 +55,11 @@ FRAGMENT_ATTRIBUTES = {
     "frag_edge_attr": AttributeSpec("fragment_edge", shape=[1], dtype="long"),
 }
 FRAGMENT_GROUPS = {"fragment": "frag_x"}
-NODE_NAMES = frozenset({"x", "pos"})
+NODE_NAMES = frozenset({"x", "pos", "y"})
+
+
+class AmbiguousLevelError(InvalidGraphError):
+    """The size rule cannot tell whether an attribute is node- or edge-level."""
 
 
 def pair_name(key: str, keys) -> str | None:
@@ -91,7 +96,7 @@ def _by_size(data, key: str, value: Any) -> AttributeSpec:
         elif key in NODE_NAMES or "node" in key:
             is_edge = False
         else:
-            raise InvalidGraphError(f"attribute {key!r} could be node- or edge-level (the graph has {num_nodes} "
+            raise AmbiguousLevelError(f"attribute {key!r} could be node- or edge-level (the graph has {num_nodes} "
                                     f"nodes and as many edges); declare it in GraphSpec.attributes")
     level = "node" if is_node else "edge" if is_edge else "graph"
     return AttributeSpec(level, cat_dim=cat_dim if level != "graph" else 0)
@@ -124,7 +129,7 @@ def attribute_level(data, key: str, spec: GraphSpec | None = None) -> str:
             rule (default ``None``: fallback rule only, see the module docstring).
 
     Raises:
-        InvalidGraphError: the size rule cannot tell node- from edge-level.
+        AmbiguousLevelError: the size rule cannot tell node- from edge-level.
     """
     return attribute_spec(data, key, spec).level
 

@@ -1,16 +1,16 @@
-"""Which attributes of a PyG ``Data`` are node-, edge- or graph-level.
+"""Which attributes of a PyG ``Data`` the networkx and DGL adapters copy, and as what.
 
-The rule, shared by the networkx and DGL adapters:
+Levels come from :func:`graphssl.data.spec.attribute_level`, the rule every
+part of graphssl uses (a declared :class:`~graphssl.data.spec.GraphSpec`,
+graph structure, the pair and fragment conventions, then one entry per node
+or per edge). Here:
 
 - ``edge_index``, ``num_nodes``, ``batch`` and ``ptr`` are structure, never copied;
-- a tensor whose first dimension is ``N`` (the node count), or a list of
-  length ``N``, is node-level; one whose first dimension is ``E`` (the edge
-  count) is edge-level; everything else is graph-level;
-- when ``N == E`` the name decides: names containing ``"edge"`` are
-  edge-level; ``x``, ``pos``, ``y`` and names containing ``"node"`` are
-  node-level; any other such attribute is ambiguous and raises
-  :class:`~graphssl.errors.InvalidGraphError` asking for explicit
-  ``node_attrs``/``edge_attrs`` rather than guessing.
+- node- and edge-level attributes become node and edge attributes; every
+  other level (graph, pair, fragment, ...) is copied as a graph attribute;
+- an attribute whose level the rule cannot tell (as many nodes as edges and a
+  name that does not decide) raises :class:`~graphssl.errors.InvalidGraphError`
+  asking for explicit ``node_attrs``/``edge_attrs`` rather than guessing.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from typing import Sequence
 
 import torch
 
+from graphssl.data.levels import AmbiguousLevelError
+from graphssl.data.spec import GraphSpec, attribute_level
 from graphssl.errors import InvalidGraphError
 
 STRUCTURE_KEYS = frozenset({"edge_index", "num_nodes", "batch", "ptr"})
-NODE_KEYS = frozenset({"x", "pos", "y"})
 
 
 def _first_dim(value) -> int | None:
@@ -33,25 +34,17 @@ def _first_dim(value) -> int | None:
     return None
 
 
-def _level(key: str, value, num_nodes: int, num_edges: int) -> str:
-    first = _first_dim(value)
-    is_node, is_edge = first == num_nodes, isinstance(value, torch.Tensor) and first == num_edges
-    if is_node and is_edge:
-        if "edge" in key:
-            return "edge"
-        return "node" if key in NODE_KEYS or "node" in key else "ambiguous"
-    return "node" if is_node else "edge" if is_edge else "graph"
-
-
 def resolve_attrs(data, node_attrs: Sequence[str] | None = None, edge_attrs: Sequence[str] | None = None,
-                  graph_attrs: Sequence[str] | None = None) -> tuple[list[str], list[str], list[str]]:
+                  graph_attrs: Sequence[str] | None = None,
+                  spec: GraphSpec | None = None) -> tuple[list[str], list[str], list[str]]:
     """The node, edge and graph attribute names to copy.
 
     Explicit lists are used as given (node and edge ones are checked to have
     the right first dimension); a ``None`` list is filled, in key order, with
-    the attributes of that level by the rule above that no explicit list
-    names. An ambiguous attribute raises only when it would have to be
+    the attributes of that level (see the module docstring) that no explicit
+    list names. An ambiguous attribute raises only when it would have to be
     guessed, i.e. unless both ``node_attrs`` and ``edge_attrs`` are given.
+    ``spec`` (default ``None``) declares levels the rule cannot see.
     """
     num_nodes = int(data.num_nodes)
     num_edges = int(data.edge_index.shape[1])
@@ -60,13 +53,14 @@ def resolve_attrs(data, node_attrs: Sequence[str] | None = None, edge_attrs: Seq
     for key in data.keys():
         if key in STRUCTURE_KEYS or key in named:
             continue
-        level = _level(key, data[key], num_nodes, num_edges)
-        if level == "ambiguous":
+        try:
+            level = attribute_level(data, key, spec)
+        except AmbiguousLevelError:
             if node_attrs is None or edge_attrs is None:
                 raise InvalidGraphError(f"attribute {key!r} could be node- or edge-level (the graph has {num_nodes} "
-                                        f"nodes and as many edges); pass node_attrs and edge_attrs explicitly")
+                                        f"nodes and as many edges); pass node_attrs and edge_attrs explicitly") from None
             continue
-        found[level].append(key)
+        found[level if level in ("node", "edge") else "graph"].append(key)
     node = found["node"] if node_attrs is None else list(node_attrs)
     edge = found["edge"] if edge_attrs is None else list(edge_attrs)
     graph = found["graph"] if graph_attrs is None else list(graph_attrs)
