@@ -45,6 +45,16 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
 
 
+def _fits_shape(value: Any, tp: Any) -> bool:
+    """Whether ``value`` is the container kind ``tp`` expects (a list for ``list[...]``, a mapping otherwise)."""
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        return isinstance(value, (list, tuple))
+    if dataclasses.is_dataclass(tp) or origin is dict:
+        return isinstance(value, dict)
+    return not isinstance(value, (list, tuple, dict))
+
+
 def _convert(value: Any, tp: Any, where: str) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -52,7 +62,8 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
         if value is None and type(None) in options:
             return None
         errors = []
-        for option in options:
+        # Options whose shape fits the value go first, so its error is the one reported.
+        for option in sorted(options, key=lambda option: not _fits_shape(value, option)):
             if option is type(None):
                 continue
             try:
@@ -118,8 +129,13 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
 
 
 def to_dict(config: Any) -> dict[str, Any]:
-    """Plain nested dict of a config dataclass (YAML- and checkpoint-safe)."""
-    return dataclasses.asdict(config)
+    """Plain nested dict of a config dataclass (YAML- and checkpoint-safe).
+
+    A config with its own ``to_dict()`` method (one holding a registered
+    encoder's config, which must record the encoder's name) is written by it.
+    """
+    own = getattr(config, "to_dict", None)
+    return own() if callable(own) else dataclasses.asdict(config)
 
 
 def check_range(where: str, value: float, *, low: float | None = None, high: float | None = None,

@@ -1,4 +1,4 @@
-"""``graphssl pretrain CONFIG.yaml [--out DIR] [--resume]``."""
+"""``graphssl pretrain CONFIG.yaml [--out DIR] [--resume [--allow-world-size-change]]``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("config", type=Path, help="pretraining config (YAML)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: runs/<config name>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
+    parser.add_argument("--allow-world-size-change", action="store_true",
+                        help="with --resume: continue on a different number of processes (the run is then no longer exact)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(func=run)
     return parser
@@ -24,11 +26,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     import os
 
+    from graphssl.errors import ConfigError
     from graphssl.train import load_config, pretrain
 
+    if args.allow_world_size_change and not args.resume:
+        raise ConfigError("--allow-world-size-change only applies with --resume")
     config = load_config(args.config)
     out = args.out or Path("runs") / args.config.stem
-    checkpoint = pretrain(config, out, resume=args.resume, progress=not args.no_progress)
+    checkpoint = pretrain(config, out, resume=args.resume, progress=not args.no_progress,
+                          allow_world_size_change=args.allow_world_size_change)
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"checkpoint: {checkpoint}")
         print(f"metrics:    {out / 'metrics.jsonl'}")

@@ -1,48 +1,37 @@
-"""The pretraining configuration: data, encoder, objectives, optimizer, loop.
+"""The pretraining configuration: plugins, data, encoder, objectives, optimizer, loop.
 
 Example (``examples/configs/demo.yaml``)::
 
+    imports: [my_package.models]     # optional: modules whose classes register themselves
     data: {name: synthetic, params: {num_graphs: 600}}
-    encoder: {conv: gine, hidden_dim: 64, num_layers: 3}
+    encoder: {name: gnn, conv: gine, hidden_dim: 64, num_layers: 3}
     objectives:
       - {name: graphmae, weight: 1.0}
       - {name: structure, weight: 0.5, params: {node_targets: {clustering: 1}}}
+    loss_weighting: fixed            # or uncertainty (Kendall, Gal & Cipolla, CVPR 2018)
     optimizer: {lr: 0.001, warmup_steps: 20}
     train: {epochs: 3, batch_size: 64, seed: 0}
+
+Every value is checked when the config is built; errors are
+:class:`~graphssl.errors.ConfigError` naming the dotted key (``optimizer.lr:
+must be in (0, inf), got -1.0``) and, from :func:`load_config`, the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphssl.config import from_dict, load_yaml
+from graphssl.config import check_positive, check_range, from_dict, load_yaml
+from graphssl.data.config import DataConfig, TransformConfig
 from graphssl.errors import ConfigError
-from graphssl.nn.config import EncoderConfig
+from graphssl.nn.registry import encoder_config_from_dict, encoder_config_to_dict
+from graphssl.registry import import_plugins
 
-
-@dataclass
-class TransformConfig:
-    """A registered transform applied once to every graph before training."""
-
-    name: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class DataConfig:
-    """Which dataset to pretrain on.
-
-    Args:
-        name: a registered dataset (default ``"synthetic"``).
-        params: keyword arguments of the dataset (default ``{}``).
-        transforms: transforms applied once per graph (default ``[]``).
-    """
-
-    name: str = "synthetic"
-    params: dict[str, Any] = field(default_factory=dict)
-    transforms: list[TransformConfig] = field(default_factory=list)
+__all__ = ["DataConfig", "LoopConfig", "ObjectiveConfig", "OptimizerConfig", "PretrainConfig", "TransformConfig",
+           "config_from_dict", "load_config"]
 
 
 @dataclass
@@ -82,6 +71,22 @@ class OptimizerConfig:
     min_lr: float = 0.0
     grad_clip: float = 1.0
 
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.lr):
+            raise ConfigError(f"optimizer.lr: must be a finite number, got {self.lr!r}")
+        check_range("optimizer.lr", self.lr, low=0.0, low_inclusive=False)
+        check_range("optimizer.weight_decay", self.weight_decay, low=0.0)
+        if len(self.betas) != 2:
+            raise ConfigError(f"optimizer.betas: expected two numbers, got {self.betas!r}")
+        for index, beta in enumerate(self.betas):
+            check_range(f"optimizer.betas[{index}]", beta, low=0.0, high=1.0, high_inclusive=False)
+        check_range("optimizer.warmup_steps", self.warmup_steps, low=0)
+        check_range("optimizer.min_lr", self.min_lr, low=0.0, high=self.lr)
+        check_range("optimizer.grad_clip", self.grad_clip, low=0.0)
+
+
+DEVICES = ("auto", "cpu", "cuda")
+
 
 @dataclass
 class LoopConfig:
@@ -92,7 +97,9 @@ class LoopConfig:
         steps: optimizer steps (default ``None``); wins over ``epochs`` when both are set.
         batch_size: graphs per step and process (default ``256``).
         seed: random seed (default ``0``).
-        device: ``"auto"`` (cuda when available), ``"cpu"`` or ``"cuda"`` (default ``"auto"``).
+        device: ``"auto"`` (cuda when available), ``"cpu"``, ``"cuda"`` or
+            ``"cuda:N"`` (default ``"auto"``); checked against the machine
+            when training starts, before any data is read.
         amp: mixed precision on cuda (bf16 where supported, else fp16) (default ``True``).
         log_every: steps between metric lines (default ``10``).
         checkpoint_every: steps between checkpoints (default ``100``).
@@ -111,46 +118,131 @@ class LoopConfig:
 
     def __post_init__(self) -> None:
         if self.epochs is None and self.steps is None:
-            raise ValueError("set train.epochs or train.steps")
+            raise ConfigError("train: set epochs or steps")
+        for name in ("epochs", "steps"):
+            if getattr(self, name) is not None:
+                check_positive(f"train.{name}", getattr(self, name))
         for name in ("batch_size", "log_every", "checkpoint_every"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"train.{name} must be at least 1")
-        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
-            raise ValueError(f"train.device must be auto, cpu or cuda, got {self.device!r}")
+            check_positive(f"train.{name}", getattr(self, name))
+        check_range("train.num_workers", self.num_workers, low=0)
+        index = self.device[len("cuda:"):] if self.device.startswith("cuda:") else None
+        if self.device not in DEVICES and not (index and index.isdigit()):
+            raise ConfigError(f"train.device: expected auto, cpu, cuda or cuda:N, got {self.device!r}")
+
+
+LOSS_WEIGHTINGS = ("fixed", "uncertainty")
 
 
 @dataclass
 class PretrainConfig:
-    """The whole pretraining configuration (one YAML file)."""
+    """The whole pretraining configuration (one YAML file).
 
-    data: DataConfig = field(default_factory=DataConfig)
-    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    Args:
+        imports: modules imported first, so the encoders, objectives, datasets
+            and transforms they define register themselves (default ``[]``).
+        data: one dataset, or a list of them pretrained on as a mixture.
+        encoder: the encoder's config dataclass, built by name from YAML's
+            ``encoder: {name: ..., ...}`` (default: ``name: gnn``, the
+            :class:`~graphssl.nn.GraphEncoder`).
+        objectives: the loss terms (at least one).
+        loss_weighting: ``"fixed"`` weights (default) or learned ``"uncertainty"`` weighting.
+        optimizer: AdamW and its schedule.
+        train: length, batch size, seed and device.
+    """
+
+    imports: list[str] = field(default_factory=list)
+    data: DataConfig | list[DataConfig] = field(default_factory=DataConfig)
+    encoder: Any = field(default_factory=lambda: encoder_config_from_dict({}))
     objectives: list[ObjectiveConfig] = field(default_factory=list)
+    loss_weighting: str = "fixed"
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
     train: LoopConfig = field(default_factory=lambda: LoopConfig(epochs=1))
 
     def __post_init__(self) -> None:
+        import_plugins(self.imports)
+        if isinstance(self.encoder, dict):
+            self.encoder = encoder_config_from_dict(self.encoder, where="encoder")
+        if isinstance(self.data, list) and not self.data:
+            raise ConfigError("data: an empty list; name at least one dataset")
         if not self.objectives:
-            raise ValueError("objectives: add at least one objective, e.g. [{name: graphmae}]")
+            raise ConfigError("objectives: add at least one objective, e.g. [{name: graphmae}]")
+        for index, objective in enumerate(self.objectives):
+            check_range(f"objectives[{index}].weight", objective.weight, low=0.0)
+        if self.loss_weighting not in LOSS_WEIGHTINGS:
+            raise ConfigError(f"loss_weighting: expected {' or '.join(LOSS_WEIGHTINGS)}, got {self.loss_weighting!r}")
+
+    @property
+    def datasets(self) -> list[DataConfig]:
+        """The data section as a list (one entry unless it is a mixture)."""
+        return list(self.data) if isinstance(self.data, list) else [self.data]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict; the encoder section records its registered ``name``."""
+        return {**asdict(self), "encoder": encoder_config_to_dict(self.encoder)}
+
+
+def config_from_dict(data: dict[str, Any]) -> PretrainConfig:
+    """Build a :class:`PretrainConfig` from a plain dict (a YAML file's, or a checkpoint's ``config``).
+
+    The modules under ``imports:`` are imported before any other section is
+    read, so names they register resolve.
+    """
+    imports = data.get("imports", [])
+    if not isinstance(imports, list):
+        raise ConfigError(f"imports: expected a list of module names, got {imports!r}")
+    import_plugins(imports)
+    return from_dict(PretrainConfig, data)
+
+
+def _package_datasets_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "datasets"
+
+
+def data_file_candidates(reference: str, config_path: Path) -> list[Path]:
+    """Where a ``data: FILE.yaml`` reference is looked for, in order, each place once.
+
+    The config file's folder, then the working directory, then the
+    repository's ``datasets/`` folder (``datasets/x.yaml`` and ``x.yaml`` both
+    find ``datasets/x.yaml`` there).
+    """
+    reference_path = Path(reference)
+    if reference_path.is_absolute():
+        return [reference_path]
+    shipped = _package_datasets_dir()
+    in_shipped = shipped.parent / reference_path if reference_path.parts[0] == "datasets" else shipped / reference_path
+    candidates, seen = [], set()
+    for candidate in (config_path.parent / reference_path, Path.cwd() / reference_path, in_shipped):
+        key = candidate.resolve()
+        if key not in seen:
+            seen.add(key)
+            candidates.append(candidate)
+    return candidates
+
+
+def _resolve_data_reference(reference: str, config_path: Path, where: str) -> dict[str, Any]:
+    candidates = data_file_candidates(reference, config_path)
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        raise ConfigError(f"{where}: file {reference!r} not found (looked in {', '.join(str(c) for c in candidates)})")
+    return load_yaml(found)
 
 
 def load_config(path: str | Path) -> PretrainConfig:
     """Read and validate a pretraining YAML file; errors name the file and the key.
 
-    ``data:`` may be a path to a YAML file holding the data section (e.g.
-    ``data: datasets/tu_mutag.yaml``), resolved against the config's folder,
-    then the working directory.
+    ``data:`` (or an entry of a ``data:`` list) may be a path to a YAML file
+    holding that section, e.g. ``data: datasets/tu_mutag.yaml``; see
+    :func:`data_file_candidates` for where it is looked for.
     """
     path = Path(path)
     data = load_yaml(path)
-    if isinstance(data.get("data"), str):
-        section = Path(data["data"])
-        candidates = [section] if section.is_absolute() else [path.parent / section, section]
-        found = next((c for c in candidates if c.is_file()), None)
-        if found is None:
-            raise ConfigError(f"{path}: data: file {data['data']!r} not found (looked in {', '.join(str(c) for c in candidates)})")
-        data["data"] = load_yaml(found)
     try:
-        return from_dict(PretrainConfig, data)
+        section = data.get("data")
+        if isinstance(section, str):
+            data["data"] = _resolve_data_reference(section, path, "data")
+        elif isinstance(section, list):
+            data["data"] = [_resolve_data_reference(item, path, f"data[{index}]") if isinstance(item, str) else item
+                            for index, item in enumerate(section)]
+        return config_from_dict(data)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None

@@ -36,6 +36,10 @@ def test_checkpoints_lists_shipped_or_says_none(capsys):
     ("encoder: {hiden_dim: 3}\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n", "encoder.hiden_dim: unknown key (did you mean 'hidden_dim'?)"),
     ("objectives: [{name: grapmae}]\ntrain: {steps: 1}\ndata: {params: {num_graphs: 10}}\n", "unknown objective 'grapmae' (did you mean 'graphmae'"),
     ("objectives: [{name: graphmae}]\ntrain: {steps: 1}\ndata: {name: synthtic}\n", "unknown dataset 'synthtic' (did you mean 'synthetic'"),
+    ("optimizer: {lr: -1}\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n", "optimizer.lr: must be in (0, inf), got -1.0"),
+    ("objectives: [{name: graphmae}, {name: graphcl, weight: -1}]\ntrain: {steps: 1}\n",
+     "objectives[1].weight: must be in [0, inf), got -1.0"),
+    ("imports: [no_such_plugin]\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n", "imports[0]: cannot import 'no_such_plugin'"),
 ])
 def test_user_errors_are_one_line(tmp_path, capsys, content, message):
     path = tmp_path / "config.yaml"
@@ -73,3 +77,24 @@ def test_shipped_checkpoint_lookup_verifies_sha256(tmp_path):
         shipped_checkpoint_path("tiny", tmp_path)
     with pytest.raises(CheckpointError, match="no shipped checkpoint named 'other' \\(shipped: tiny\\)"):
         shipped_checkpoint_path("other", tmp_path)
+
+
+def test_cuda_on_a_machine_without_it_is_one_line(tmp_path, capsys, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    path = tmp_path / "config.yaml"
+    path.write_text("objectives: [{name: graphmae}]\ntrain: {steps: 1, device: cuda}\n")
+    assert main(["pretrain", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == "graphssl: error: train.device: 'cuda' but CUDA is not available; use cpu or auto\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_allow_world_size_change_needs_resume(tiny_config, tmp_path, capsys):
+    assert main(["pretrain", str(tiny_config()), "--out", str(tmp_path / "run"), "--allow-world-size-change"]) == 2
+    assert capsys.readouterr().err == "graphssl: error: --allow-world-size-change only applies with --resume\n"
+
+
+def test_export_of_a_folder_without_a_run_is_one_line(tmp_path, capsys):
+    assert main(["export", str(tmp_path), "--out", str(tmp_path / "model.pt")]) == 2
+    assert capsys.readouterr().err == f"graphssl: error: {tmp_path}: not a run folder (no checkpoint.pt in it)\n"

@@ -1,4 +1,4 @@
-"""Every shipped config parses, and configs can pull their data section from datasets/."""
+"""Pretraining on molecules end to end, and data preparation as the trainer uses it."""
 
 import pytest
 import torch
@@ -7,22 +7,6 @@ from graphssl.errors import ConfigError
 from graphssl.train import load_config
 from graphssl.train.config import DataConfig
 from tests.conftest import REPO
-
-CONFIGS = sorted((REPO / "examples" / "configs").glob("*.yaml"))
-
-
-@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
-def test_example_configs_parse(path):
-    config = load_config(path)
-    assert config.objectives
-
-
-def test_data_section_from_a_file(tmp_path):
-    (tmp_path / "config.yaml").write_text(f"data: {REPO / 'datasets' / 'tu_mutag.yaml'}\nobjectives: [{{name: graphmae}}]\ntrain: {{steps: 1}}\n")
-    assert load_config(tmp_path / "config.yaml").data == DataConfig(name="tu", params={"root": "../shared/data/tu", "name": "MUTAG"})
-    (tmp_path / "bad.yaml").write_text("data: nowhere.yaml\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n")
-    with pytest.raises(ConfigError, match="nowhere.yaml' not found"):
-        load_config(tmp_path / "bad.yaml")
 
 
 def test_pretrain_on_molecules_end_to_end(tmp_path):
@@ -45,7 +29,7 @@ def test_batched_pse_transform_equals_per_graph_transform():
     from graphssl.data.synthetic import SyntheticGraphs
     from graphssl.pe.registry import pse_transform
     from graphssl.train.config import TransformConfig
-    from graphssl.train.trainer import prepare_data
+    from graphssl.data.prepare import prepare_data
 
     data = prepare_data(DataConfig(name="synthetic", params={"num_graphs": 12},
                                    transforms=[TransformConfig("pse", {"kinds": "rwse:6,lap:4"})]))
@@ -56,11 +40,3 @@ def test_batched_pse_transform_equals_per_graph_transform():
             assert graph[key].shape == expected[key].shape
             torch.testing.assert_close(graph[key], expected[key], atol=1e-5, rtol=1e-5)
         assert "rwse" not in original, "transforms must not modify the dataset's own graphs"
-
-
-def test_transform_with_pair_outputs_is_rejected_with_its_name():
-    from graphssl.train.config import TransformConfig
-    from graphssl.train.trainer import prepare_data
-
-    with pytest.raises(ConfigError, match="spd_pair_index.*not one row per node"):
-        prepare_data(DataConfig(name="synthetic", params={"num_graphs": 3}, transforms=[TransformConfig("spd", {"pairs": True})]))
