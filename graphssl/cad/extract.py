@@ -24,12 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
-from graphssl.errors import InputFileError
+from graphssl.errors import ConfigError, InputFileError
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
 
 _ON_INVALID = ("raise", "warn")
+_MULTIPLE_SOLIDS = ("merge", "raise")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,40 @@ class ExtractOptions:
     multiple_solids: str = "merge"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "face_grid_size", tuple(int(n) for n in self.face_grid_size))
-        if len(self.face_grid_size) != 2 or min(self.face_grid_size) < 2:
-            raise ValueError(f"face_grid_size must be two integers >= 2, got {self.face_grid_size}")
-        if self.edge_grid_size < 2:
-            raise ValueError(f"edge_grid_size must be >= 2, got {self.edge_grid_size}")
+        # A grid samples both ends of each parameter range, so it needs two samples per direction.
+        sizes = self.face_grid_size
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) != 2 \
+                or not all(_is_int(n) and n >= 2 for n in sizes):
+            raise ConfigError(f"options.face_grid_size: must be two integers >= 2, got {sizes!r}")
+        object.__setattr__(self, "face_grid_size", tuple(int(n) for n in sizes))
+        if not _is_int(self.edge_grid_size) or self.edge_grid_size < 2:
+            raise ConfigError(f"options.edge_grid_size: must be an integer >= 2, got {self.edge_grid_size!r}")
+        if not isinstance(self.smooth_angle_deg, (int, float)) or not 0.0 <= self.smooth_angle_deg < 180.0:
+            raise ConfigError(f"options.smooth_angle_deg: must be in [0, 180), got {self.smooth_angle_deg!r}")
         if self.on_invalid not in _ON_INVALID:
-            raise ValueError(f"on_invalid must be one of {_ON_INVALID}, got {self.on_invalid!r}")
-        if self.multiple_solids not in ("merge", "raise"):
-            raise ValueError(f"multiple_solids must be 'merge' or 'raise', got {self.multiple_solids!r}")
+            raise ConfigError(f"options.on_invalid: must be one of {_ON_INVALID}, got {self.on_invalid!r}")
+        if self.multiple_solids not in _MULTIPLE_SOLIDS:
+            raise ConfigError(f"options.multiple_solids: must be one of {_MULTIPLE_SOLIDS}, "
+                              f"got {self.multiple_solids!r}")
 
     def settings(self) -> dict:
         """JSON-ready settings for cache keys."""
         return asdict(self)
+
+
+def extract_options(options: ExtractOptions | dict | None = None) -> ExtractOptions:
+    """``options`` as :class:`ExtractOptions`; an unknown field is a :class:`ConfigError` naming it."""
+    if isinstance(options, ExtractOptions):
+        return options
+    options = dict(options or {})
+    fields = list(ExtractOptions.__dataclass_fields__)
+    for key in options:
+        if key not in fields:
+            from graphssl.registry import close_matches
+
+            raise ConfigError(f"options.{key}: unknown extraction option{close_matches(key, fields)}; "
+                              f"known: {', '.join(fields)}")
+    return ExtractOptions(**options)
 
 
 def read_step(path: str | Path, **options) -> Data:
@@ -106,7 +132,7 @@ def read_step(path: str | Path, **options) -> Data:
     """
     from graphssl.cad.step_reader import load_step
 
-    opts = options if isinstance(options, ExtractOptions) else ExtractOptions(**options)
+    opts = options if isinstance(options, ExtractOptions) else extract_options(options)
     model = load_step(path, multiple_solids=opts.multiple_solids)
     data = shape_to_graph(model.shape, model.faces, model.face_names, options=opts, source=str(model.path))
     data.source_file = str(model.path)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphssl.cad.edge_features import EDGE_ATTRIBUTES, EDGE_GRID_CHANNELS
-from graphssl.cad.extract import ExtractOptions
+from graphssl.cad.extract import ExtractOptions, extract_options
 from graphssl.cad.face_features import FACE_ATTRIBUTES, FACE_GRID_CHANNELS
 from graphssl.data.spec import AttributeSpec, GraphSpec
 
@@ -104,7 +104,7 @@ def cad_graph_spec(options: ExtractOptions | dict | None = None, *, label_format
             :data:`graphssl.cad.datasets.labels.ATTACH`; ``"mfinstseg"`` adds instances.
         num_classes: number of classes of ``y`` (default ``None``: not declared as categorical).
     """
-    opts = options if isinstance(options, ExtractOptions) else ExtractOptions(**(options or {}))
+    opts = extract_options(options)
     classes = [num_classes] if num_classes else []
     attributes = {
         "brep_edge": AttributeSpec("edge", dtype="long"),

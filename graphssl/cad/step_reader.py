@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from graphssl.errors import InputFileError
+from graphssl.errors import ConfigError, InputFileError
 
 #: Bytes read from each end of a file to check the ISO-10303-21 envelope.
 _ENVELOPE_BYTES = 4096
@@ -105,7 +105,7 @@ def load_step(path: str | Path, *, face_names: bool = True, multiple_solids: str
     from graphssl.cad import _occ
 
     if multiple_solids not in ("merge", "raise"):
-        raise ValueError(f"multiple_solids must be 'merge' or 'raise', got {multiple_solids!r}")
+        raise ConfigError(f"multiple_solids: must be 'merge' or 'raise', got {multiple_solids!r}")
     path = Path(path)
     check_step_envelope(path)
     reader = STEPControl_Reader()

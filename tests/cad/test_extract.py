@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from graphssl.cad.extract import ExtractOptions
+from graphssl.errors import ConfigError
 from tests.cad import shapes
 
 EDGE = {name: i for i, name in enumerate(("concave", "convex", "smooth", "length", "line", "circle", "ellipse",
@@ -157,10 +159,16 @@ def test_options_change_shapes_and_flags(write_part):
     assert sorted(data.edge_attr[::2, 3].tolist())[-1] == pytest.approx(10.0)
     bare = read_step(path, face_grids=False, edge_grids=False)
     assert "face_grid" not in bare and "edge_grid" not in bare
-    with pytest.raises(ValueError, match="edge_grid_size"):
+    with pytest.raises(ConfigError, match="options.edge_grid_size: must be an integer >= 2, got 1"):
         read_step(path, edge_grid_size=1)
-    with pytest.raises(TypeError):
-        read_step(path, no_such_option=True)
+    with pytest.raises(ConfigError, match=r"options.face_grid_size: must be two integers >= 2, got \(0, 0\)"):
+        read_step(path, face_grid_size=(0, 0))
+    with pytest.raises(ConfigError, match="options.face_grid_size: .* got 10"):
+        ExtractOptions(face_grid_size=10)
+    with pytest.raises(ConfigError, match="options.on_invalid"):
+        ExtractOptions(on_invalid="ignore")
+    with pytest.raises(ConfigError, match="options.edge_grid: unknown extraction option .did you mean 'edge_grids'"):
+        read_step(path, edge_grid=4)
 
 
 def test_labelled_face_sits_where_its_geometry_is(write_part):

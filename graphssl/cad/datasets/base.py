@@ -22,10 +22,10 @@ from typing import Any, Callable
 
 from torch_geometric.data import InMemoryDataset
 
-from graphssl.cad.extract import ExtractOptions
+from graphssl.cad.extract import ExtractOptions, extract_options
 from graphssl.data.cache import cache_dir, cache_key, file_identity
 from graphssl.data.rejects import Reject, write_rejects
-from graphssl.errors import ConfigError, InputFileError
+from graphssl.errors import ConfigError, GraphSSLError, InputFileError
 
 #: Version of the cached graphs' layout (2: per-split files, ``source_file``, ``instance_class``).
 CACHE_FORMAT = 2
@@ -49,10 +49,15 @@ def _extract_job(job: tuple) -> Any:
     from graphssl.cad.extract import read_step
 
     model_id, step, labels, label_format, num_classes, options = job
-    data = read_step(step, **options)
-    data.model_id = model_id
-    ATTACH[label_format](data, labels, num_classes)
-    return data
+    try:
+        data = read_step(step, **options)
+        data.model_id = model_id
+        return ATTACH[label_format](data, labels, num_classes)
+    except GraphSSLError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an OpenCascade failure or a malformed label value: name the file
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputFileError(f"{step}: {type(exc).__name__}{': ' + text if text else ''}") from exc
 
 
 def read_rejects(path: Path) -> list[Reject]:
@@ -101,7 +106,7 @@ class CADGraphDataset(InMemoryDataset):
             raise ConfigError(f"{type(self).__name__}: split must be one of {', '.join((*self.splits, 'all'))}, "
                               f"got {split!r}")
         self.split = split
-        self.options = options if isinstance(options, ExtractOptions) else ExtractOptions(**(options or {}))
+        self.options = extract_options(options)
         self.num_workers = num_workers
         self.progress = progress
         self.classes = self.class_names()

@@ -8,9 +8,9 @@ Layout of the ``s2.0.0`` release: STEP files ``breps/step/<id>.stp`` with labels
 
 from __future__ import annotations
 
-import json
-
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
+from graphssl.cad.datasets.labels import read_json
+from graphssl.errors import InputFileError
 
 #: Class names when ``segment_names.json`` is absent (index order of the release).
 FUSION_SEG_CLASSES = ("ExtrudeSide", "ExtrudeEnd", "CutSide", "CutEnd", "Fillet", "Chamfer", "RevolveSide",
@@ -28,16 +28,21 @@ class Fusion360Seg(CADGraphDataset):
         path = self.data_root / "segment_names.json"
         if not path.is_file():
             return list(FUSION_SEG_CLASSES)
-        names = json.loads(path.read_text())
-        if isinstance(names, dict):
-            return [names[k] for k in sorted(names, key=int)]
-        return list(names)
+        names = read_json(path)
+        if isinstance(names, dict) and all(k.isdigit() for k in names):
+            return [str(names[k]) for k in sorted(names, key=int)]
+        if not isinstance(names, list):
+            raise InputFileError(f"{path}: expected a list of class names or a dict keyed by class index")
+        return [str(name) for name in names]
 
     def list_models(self) -> list[ModelRef]:
         split_file = self.data_root / "train_test.json"
         membership: dict[str, str] = {}
         if split_file.is_file():
-            for split, ids in json.loads(split_file.read_text()).items():
+            splits = read_json(split_file)
+            if not isinstance(splits, dict) or not all(isinstance(ids, list) for ids in splits.values()):
+                raise InputFileError(f"{split_file}: expected {{split: [model ids]}}")
+            for split, ids in splits.items():
                 for model_id in ids:
                     membership.setdefault(str(model_id), split)
         step_dir = self.data_root / "breps" / "step"

@@ -8,6 +8,7 @@ dataset (per-face class, instance and bottom labels).
 from __future__ import annotations
 
 from graphssl.cad.datasets.mfinstseg import MFInstSeg
+from graphssl.errors import ConfigError
 
 
 def generated_parts(num_parts: int = 200, seed: int = 0, split: str = "train", options: dict | None = None,
@@ -24,5 +25,9 @@ def generated_parts(num_parts: int = 200, seed: int = 0, split: str = "train", o
     """
     from graphssl.cad.generator.run import ensure_parts
 
+    if isinstance(num_parts, bool) or not isinstance(num_parts, int) or num_parts < 1:
+        raise ConfigError(f"num_parts: must be a positive integer, got {num_parts!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"seed: must be a non-negative integer, got {seed!r}")
     root = ensure_parts(num_parts, seed=seed, num_workers=num_workers, progress=progress)
     return MFInstSeg(root, split=split, options=options, num_workers=num_workers, progress=progress)

@@ -24,11 +24,12 @@ import torch
 from graphssl.errors import InputFileError
 
 
-def _read_json(path: Path):
+def read_json(path: Path):
+    """The JSON content of ``path``; a one-line :class:`InputFileError` naming it when missing or invalid."""
     try:
         return json.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise InputFileError(f"{path}: label file not found") from None
+        raise InputFileError(f"{path}: no such file") from None
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
 
@@ -41,7 +42,9 @@ def _check_classes(path, values: list[int], num_classes: int | None) -> None:
 
 def attach_mfcad(data, path: Path, num_classes: int | None = None):
     """MFCAD labels: ``face_truth[int(name)]`` for each face, checked against ``labels``."""
-    labels = _read_json(path)
+    labels = read_json(path)
+    if not isinstance(labels, dict):
+        raise InputFileError(f"{path}: expected an MFCAD label object with 'face_truth'")
     truth, in_order = labels.get("face_truth"), labels.get("labels")
     if not isinstance(truth, list):
         raise InputFileError(f"{path}: no 'face_truth' list")
@@ -62,7 +65,7 @@ def attach_mfcad(data, path: Path, num_classes: int | None = None):
 
 def attach_mfinstseg(data, path: Path, num_classes: int | None = None):
     """MFInstSeg labels: semantic class, instance id and bottom flag per face."""
-    content = _read_json(path)
+    content = read_json(path)
     try:
         _, labels = content[0]
         seg, inst, bottom = labels["seg"], labels["inst"], labels["bottom"]

@@ -14,9 +14,8 @@ Labels are attached by face name, and a file whose ``labels`` disagree with
 
 from __future__ import annotations
 
-import json
-
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
+from graphssl.cad.labels_io import read_class_names
 from graphssl.errors import InputFileError
 
 
@@ -51,7 +50,7 @@ class MFCAD(CADGraphDataset):
         path = self.data_root / "classes.json"
         if not path.is_file():
             raise InputFileError(f"{path}: MFCAD class list not found")
-        return list(json.loads(path.read_text()))
+        return read_class_names(path)
 
     def list_models(self) -> list[ModelRef]:
         step_dir = self.data_root / "step"

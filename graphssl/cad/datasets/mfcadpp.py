@@ -9,9 +9,9 @@ exist). :mod:`graphssl.cad.generator` output also reads as MFCAD++.
 
 from __future__ import annotations
 
-import json
 
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
+from graphssl.cad.labels_io import read_class_names
 from graphssl.cad.datasets.mfcad import in_split_order, read_split_lists
 from graphssl.cad.datasets.mfinstseg import find_step_files
 from graphssl.cad.generator.classes import FEATURE_CLASSES
@@ -25,7 +25,7 @@ class MFCADPP(CADGraphDataset):
 
     def class_names(self) -> list[str]:
         path = self.data_root / "classes.json"
-        return list(json.loads(path.read_text())) if path.is_file() else list(FEATURE_CLASSES)
+        return read_class_names(path) if path.is_file() else list(FEATURE_CLASSES)
 
     def list_models(self) -> list[ModelRef]:
         for base in (self.data_root / "step", self.data_root):

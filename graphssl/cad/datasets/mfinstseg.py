@@ -12,10 +12,10 @@ Each graph gets ``y`` (class), ``instance`` (id, -1 for none) and ``bottom`` (0/
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
+from graphssl.cad.labels_io import read_class_names
 from graphssl.cad.datasets.mfcad import in_split_order, read_split_lists
 from graphssl.cad.generator.classes import FEATURE_CLASSES
 
@@ -37,7 +37,7 @@ class MFInstSeg(CADGraphDataset):
 
     def class_names(self) -> list[str]:
         path = self.data_root / "classes.json"
-        return list(json.loads(path.read_text())) if path.is_file() else list(FEATURE_CLASSES)
+        return read_class_names(path) if path.is_file() else list(FEATURE_CLASSES)
 
     def list_models(self) -> list[ModelRef]:
         membership = read_split_lists(self.data_root, self.splits)

@@ -20,6 +20,7 @@ import numpy as np
 from graphssl.cad.generator.classes import CLASS_INDEX, FEATURE_CLASSES, STOCK
 from graphssl.cad.generator.features import BLEND_FEATURES, PLAN_FEATURES, SECTION_FEATURES, Placement, blind_depth
 from graphssl.cad.generator.history import FaceLabel, HistoryError, LabelledShape
+from graphssl.errors import ConfigError, GraphSSLError
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,16 @@ class GeneratorConfig:
     def __post_init__(self) -> None:
         unknown = [c for c in self.classes if c not in CLASS_INDEX or c == "stock"]
         if unknown:
-            raise ValueError(f"unknown feature classes {unknown}; choose from {FEATURE_CLASSES[:-1]}")
-        if not 0 < self.stock_min <= self.stock_max or not 0 <= self.min_features <= self.max_features:
-            raise ValueError("need 0 < stock_min <= stock_max and 0 <= min_features <= max_features")
+            raise ConfigError(f"classes: unknown feature classes {unknown}; choose from {FEATURE_CLASSES[:-1]}")
+        if not 0 < self.stock_min <= self.stock_max:
+            raise ConfigError(f"stock_min, stock_max: need 0 < stock_min <= stock_max, got {self.stock_min}, "
+                              f"{self.stock_max}")
+        if not 0 <= self.min_features <= self.max_features:
+            raise ConfigError(f"min_features, max_features: need 0 <= min_features <= max_features, got "
+                              f"{self.min_features}, {self.max_features}")
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(GraphSSLError, RuntimeError):
     """No valid part could be made for this seed and index."""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphssl.cad.generator.part import GeneratorConfig
+from graphssl.errors import ConfigError
 
 
 def part_name(index: int) -> str:
@@ -46,8 +47,8 @@ def generate(n: int, out: str | Path, *, seed: int = 0, config: GeneratorConfig 
     from graphssl.cad.datasets.parallel import run_jobs
     from graphssl.cad.generator.output import write_classes
 
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+    if not isinstance(n, int) or n < 0:
+        raise ConfigError(f"n: must be a non-negative integer, got {n!r}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_classes(out)
