@@ -46,7 +46,7 @@ def molecule_graphs(path: Path, count: int) -> list[Data]:
 class GraphsslModel(nn.Module):
     def __init__(self, hidden: int, layers: int, norm: str) -> None:
         super().__init__()
-        config = EncoderConfig(conv="gine", hidden_dim=hidden, num_layers=layers, norm=norm, validate=True,
+        config = EncoderConfig(conv="gine", hidden_dim=hidden, num_layers=layers, norm=norm,
                                node_categorical=ATOM_CARDINALITIES, edge_categorical=BOND_CARDINALITIES)
         self.encoder = GraphEncoder(config)
         self.head = nn.Linear(hidden, 1)

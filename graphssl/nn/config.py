@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graphssl.config import check_positive, check_range
+from graphssl.config import check_positive, check_range, from_dict
 from graphssl.data.spec import AttributeSpec, GraphSpec
 from graphssl.errors import ConfigError
 from graphssl.nn.norm import NORMS
@@ -158,6 +158,14 @@ class EncoderConfig:
     attributes: dict[str, AttributeSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Python callers may pass plain dicts for the nested parts, as YAML does.
+        if isinstance(self.pse, dict):
+            self.pse = from_dict(PSEConfig, self.pse, "encoder.pse")
+        if isinstance(self.attention_bias, dict):
+            self.attention_bias = from_dict(AttentionBiasConfig, self.attention_bias, "encoder.attention_bias")
+        for slot in ("node_inputs", "edge_inputs"):
+            setattr(self, slot, [from_dict(InputConfig, item, f"encoder.{slot}[{i}]") if isinstance(item, dict) else item
+                                 for i, item in enumerate(getattr(self, slot))])
         _check_registered("encoder.conv", CONVS, self.conv)
         _check_registered("encoder.gps_local", CONVS, self.gps_local)
         _check_choice("encoder.jk", self.jk, JK_MODES)

@@ -19,6 +19,7 @@ import torch
 from torch import Tensor, nn
 from torch_geometric.nn.resolver import activation_resolver
 
+from graphssl.data.validate import first_graph_of, locate
 from graphssl.errors import InvalidGraphError
 from graphssl.nn.norm import build_norm
 
@@ -80,17 +81,18 @@ class PSEEncoder(nn.Module):
         for name, width in self.config.inputs.items():
             value = getattr(batch, name, None)
             if value is None:
-                raise InvalidGraphError(f"batch has no PSE attribute {name!r}; add it with a graphssl.pe transform or drop it from encoder.pse.inputs")
-            value = value.view(value.shape[0], -1)
+                raise InvalidGraphError(f"graph {first_graph_of(batch)}: has no PSE attribute {name!r}; add it with a "
+                                        "graphssl.pe transform or drop it from the encoder's pse inputs")
+            value = value.reshape(value.shape[0], -1) if value.numel() else value.reshape(value.shape[0], width)
             if value.shape != (batch.num_nodes, width):
-                raise InvalidGraphError(f"PSE {name!r} has shape {tuple(value.shape)}, expected [{batch.num_nodes}, {width}]")
+                raise InvalidGraphError(f"graph {first_graph_of(batch)}: PSE {name!r} has shape {tuple(value.shape)}, "
+                                        f"expected [{batch.num_nodes}, {width}]")
             mask = getattr(batch, f"{name}_mask", None)
             mask = torch.ones_like(value, dtype=torch.bool) if mask is None else mask.view_as(value).bool()
             value = value.float().masked_fill(~mask, 0.0)
             if not bool(torch.isfinite(value).all()):
-                row = int((~torch.isfinite(value)).any(dim=1).nonzero()[0, 0])
-                graph = int(batch.batch[row]) if getattr(batch, "batch", None) is not None else 0
-                raise InvalidGraphError(f"graph {graph}: PSE {name!r} contains NaN or inf outside its mask (node {row})")
+                graph, node = locate(batch, "node", int((~torch.isfinite(value)).any(dim=1).nonzero()[0, 0]))
+                raise InvalidGraphError(f"graph {graph}: PSE {name!r} contains NaN or inf outside its mask (node {node})")
             values.append(value)
             masks.append(mask)
         mask = torch.cat(masks, dim=1)

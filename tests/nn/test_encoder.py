@@ -2,9 +2,9 @@ import pytest
 import torch
 from torch_geometric.data import Batch
 
-from graphssl.errors import InvalidGraphError
-from graphssl.nn import EncoderConfig, GraphEncoder, PSEConfig
-from tests.graphs import CATEGORICAL_SPEC, CONTINUOUS_SPEC, STRUCTURE_SPEC, make_graph, zoo, zoo_batch
+from graphssl.errors import ConfigError, InvalidGraphError
+from graphssl.nn import AttentionBiasConfig, EncoderConfig, EncoderOutput, GraphEncoder, PSEConfig
+from tests.graphs import CATEGORICAL_SPEC, CONTINUOUS_SPEC, STRUCTURE_SPEC, zoo, zoo_batch
 
 ENCODER_VARIANTS = [
     dict(conv="gine"),
@@ -69,68 +69,10 @@ def test_node_mask_replaces_only_masked_inputs():
     mask = torch.zeros(batch.num_nodes, dtype=torch.bool)
     mask[0] = True
     plain, masked = encoder.embed_inputs(batch), encoder.embed_inputs(batch, mask)
-    torch.testing.assert_close(masked[0], encoder.mask_token)
+    torch.testing.assert_close(masked[0], encoder.node_input.inputs[0].mask_token)
     torch.testing.assert_close(masked[1:], plain[1:])
     with pytest.raises(ValueError, match="node_mask"):
         encoder(batch, node_mask=mask[:-1])
-
-
-def test_pse_is_read_masked_and_required():
-    spec = CATEGORICAL_SPEC
-    graphs = zoo(spec)
-    for g in graphs:
-        g.rwse = torch.rand(g.num_nodes, 4)
-        g.rwse_mask = torch.rand(g.num_nodes, 4) > 0.3
-    encoder = build(spec, pse=PSEConfig(inputs={"rwse": 4}, dim=4)).eval()
-    batch = Batch.from_data_list(graphs)
-    out = encoder(batch).node
-    assert torch.isfinite(out).all()
-    # Values under a False mask are padding: changing them must not change the output.
-    batch.rwse = torch.where(batch.rwse_mask, batch.rwse, torch.full_like(batch.rwse, 1e6))
-    torch.testing.assert_close(encoder(batch).node, out)
-    del batch.rwse
-    with pytest.raises(InvalidGraphError, match="rwse"):
-        encoder(batch)
-
-
-def corrupt(kind: str):
-    graphs = zoo(CONTINUOUS_SPEC)
-    target = graphs[4]
-    if kind == "nan_x":
-        target.x[3, 1] = float("nan")
-    elif kind == "inf_edge":
-        target.edge_attr[2, 0] = float("inf")
-    elif kind == "edge_past_graph":
-        target.edge_index[1, 1] = 7
-    elif kind == "edge_out_of_range":
-        graphs[-1].edge_index[1, 1] = 99
-    return Batch.from_data_list(graphs)
-
-
-@pytest.mark.parametrize("kind,pattern", [
-    ("nan_x", r"graph 4: node features x contain NaN"),
-    ("inf_edge", r"graph 4: edge features edge_attr contain NaN or inf"),
-    ("edge_past_graph", r"graph 4: edge \d+ joins nodes of different graphs"),
-    ("edge_out_of_range", r"graph 5: edge index \d+ out of range"),
-])
-def test_bad_graphs_raise_naming_the_graph(kind, pattern):
-    encoder = build(CONTINUOUS_SPEC)
-    with pytest.raises(InvalidGraphError, match=pattern):
-        encoder(corrupt(kind))
-
-
-def test_categorical_value_out_of_range_names_graph_and_column():
-    graphs = zoo(CATEGORICAL_SPEC)
-    graphs[1].x[2, 1] = 3
-    with pytest.raises(InvalidGraphError, match=r"graph 1: node features x column 1 has value 3, outside \[0, 3\)"):
-        build(CATEGORICAL_SPEC)(Batch.from_data_list(graphs))
-
-
-def test_feature_rows_must_match_node_count():
-    graph = make_graph(4, [(0, 1)], CONTINUOUS_SPEC)
-    graph.x = graph.x[:3]
-    with pytest.raises(InvalidGraphError, match="3 rows, expected 4"):
-        build(CONTINUOUS_SPEC)(Batch.from_data_list([graph]))
 
 
 def test_single_node_batch_trains_with_batch_norm():
@@ -148,8 +90,33 @@ def test_cpu_autocast_bfloat16_runs():
     assert torch.isfinite(graph.float()).all()
 
 
-def test_config_rejects_bad_values():
-    with pytest.raises(ValueError, match="encoder.conv"):
-        EncoderConfig(conv="transformer")
-    with pytest.raises(ValueError, match="pse.dim"):
+def test_config_rejects_bad_values_naming_the_key():
+    with pytest.raises(ConfigError, match=r"encoder.conv: unknown conv 'gine2' \(did you mean 'gine'"):
+        EncoderConfig(conv="gine2")
+    with pytest.raises(ConfigError, match="encoder.pse.dim"):
         EncoderConfig(hidden_dim=8, pse=PSEConfig(inputs={"rwse": 4}, dim=8))
+    with pytest.raises(ConfigError, match=r"encoder.dropout: must be in \[0, 1\)"):
+        EncoderConfig(dropout=1.0)
+    with pytest.raises(ConfigError, match=r"encoder.jk: unknown value 'concat' \(did you mean 'cat'"):
+        EncoderConfig(jk="concat")
+    with pytest.raises(ConfigError, match="encoder.attention_bias: conv 'gine' has no attention"):
+        GraphEncoder(EncoderConfig(hidden_dim=8, attention_bias=AttentionBiasConfig("spd", categories=4)))
+
+
+def test_full_validation_runs_per_batch_only_when_asked():
+    graphs = zoo(CONTINUOUS_SPEC)
+    graphs[4].x[3, 1] = float("nan")
+    batch = Batch.from_data_list(graphs)
+    assert not torch.isfinite(build(CONTINUOUS_SPEC)(batch).node).all()
+    with pytest.raises(InvalidGraphError, match=r"graph 4: node features x contain NaN or inf \(node 3\)"):
+        build(CONTINUOUS_SPEC, validate=True)(batch)
+
+
+def test_output_is_a_dataclass_that_unpacks_and_reads_extras():
+    out = build(CATEGORICAL_SPEC)(zoo_batch(CATEGORICAL_SPEC))
+    node, graph = out
+    assert node is out.node and graph is out.graph and out.extras == {}
+    extra = EncoderOutput(node=node, graph=graph, extras={"fragment": graph[:2]})
+    assert extra.fragment is extra.extras["fragment"]
+    with pytest.raises(AttributeError, match="extras: fragment"):
+        extra.edge

@@ -3,10 +3,7 @@
 import pytest
 import torch
 import torch_geometric.nn as pyg_nn
-from torch_geometric.data import Batch
-from torch_geometric.utils import scatter
-
-from graphssl.nn import CategoricalEmbedding, GCNConv, GINEConv, NodeBatchNorm, Readout
+from graphssl.nn import CategoricalEmbedding, GCNConv, GINEConv, NodeBatchNorm
 from tests.graphs import CONTINUOUS_SPEC, zoo
 
 GRAPH = zoo(CONTINUOUS_SPEC)[5]  # duplicates and a self-loop
@@ -21,6 +18,35 @@ def test_gine_matches_pyg(graph):
     reference.lin.load_state_dict(ours.edge_encoder.linear.state_dict())
     expected = reference(graph.x, graph.edge_index, graph.edge_attr)
     torch.testing.assert_close(ours(graph.x, graph.edge_index, graph.edge_attr), expected)
+
+
+def test_gine_on_an_embedded_edge_tensor_matches_pyg_edge_dim():
+    torch.manual_seed(0)
+    ours = GINEConv(5, 7, edge_dim=4)
+    reference = pyg_nn.GINEConv(ours.mlp, edge_dim=4)
+    reference.lin.load_state_dict(ours.edge_encoder.state_dict())
+    edge_attr = torch.randn(GRAPH.num_edges, 4)
+    torch.testing.assert_close(ours(GRAPH.x, GRAPH.edge_index, edge_attr), reference(GRAPH.x, GRAPH.edge_index, edge_attr))
+    # At the layer's own width the embedded tensor is used as it is, as PyG does without edge_dim.
+    same = GINEConv(5, 7, edge_dim=5)
+    assert same.edge_encoder is None
+    edge_attr = torch.randn(GRAPH.num_edges, 5)
+    expected = pyg_nn.GINEConv(same.mlp)(GRAPH.x, GRAPH.edge_index, edge_attr)
+    torch.testing.assert_close(same(GRAPH.x, GRAPH.edge_index, edge_attr), expected)
+
+
+def test_gcn_with_embedded_edges_matches_hand_computation():
+    torch.manual_seed(0)
+    conv = GCNConv(5, 4, edge_dim=4)
+    torch.nn.init.normal_(conv.root)
+    edge_attr = torch.randn(RING.num_edges, 4)
+    h = conv.linear(RING.x)
+    src, dst = RING.edge_index
+    deg = 1 + torch.bincount(dst, minlength=RING.num_nodes).float()
+    expected = torch.relu(h + conv.root) / deg[:, None]
+    for e in range(RING.num_edges):
+        expected[dst[e]] += torch.relu(h[src[e]] + edge_attr[e]) / (deg[src[e]] * deg[dst[e]]).sqrt()
+    torch.testing.assert_close(conv(RING.x, RING.edge_index, edge_attr), expected)
 
 
 @pytest.mark.parametrize("eps,train_eps", [(0.0, False), (0.5, False), (0.2, True)])
@@ -51,30 +77,6 @@ def test_combined_categorical_table_equals_per_column_sum():
     assert not big.combined
     x = torch.stack([torch.randint(c, (20,)) for c in big.cardinalities], dim=1)
     torch.testing.assert_close(big(x), sum(t(x[:, c]) for c, t in enumerate(big.tables)))
-
-
-@pytest.mark.parametrize("kind", ["sum", "mean", "max"])
-def test_readouts_match_brute_force_and_zero_empty_graphs(kind):
-    graphs = zoo(CONTINUOUS_SPEC)
-    batch = Batch.from_data_list(graphs)
-    pooled = Readout(kind)(batch.x, batch.batch, batch.num_graphs)
-    for index, graph in enumerate(graphs):
-        if graph.num_nodes == 0:
-            assert torch.count_nonzero(pooled[index]) == 0
-            continue
-        expected = {"sum": graph.x.sum(0), "mean": graph.x.mean(0), "max": graph.x.max(0).values}[kind]
-        torch.testing.assert_close(pooled[index], expected)
-
-
-def test_attention_readout_weights_sum_to_one():
-    torch.manual_seed(0)
-    batch = Batch.from_data_list(zoo(CONTINUOUS_SPEC))
-    readout = Readout("attention", 5)
-    pooled = readout(batch.x, batch.batch, batch.num_graphs)
-    gate = torch.softmax(readout.attention.gate_nn(batch.x[:6]).view(-1), 0)
-    torch.testing.assert_close(pooled[0], (gate[:, None] * batch.x[:6]).sum(0))
-    assert torch.count_nonzero(pooled[2]) == 0
-    assert scatter(torch.ones(batch.num_nodes), batch.batch, dim_size=batch.num_graphs)[2] == 0
 
 
 def test_node_batch_norm_single_node_uses_running_stats():
