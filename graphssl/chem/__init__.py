@@ -11,7 +11,8 @@ Public API:
 - :func:`draw_fragments` (:mod:`.draw`);
 - :func:`murcko_scaffolds`, :func:`scaffold_split_smiles`,
   :func:`random_scaffold_split_smiles` (:mod:`.scaffolds`);
-- :class:`~graphssl.chem.datasets.MoleculeCSVDataset` (:mod:`.datasets`).
+- :class:`~graphssl.chem.datasets.MoleculeCSVDataset` (:mod:`.datasets`);
+- :func:`molecule_spec` (:mod:`.spec`): the ``GraphSpec`` of featurized molecules.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _EXPORTS = {
     "scaffold_split_smiles": "scaffolds",
     "random_scaffold_split_smiles": "scaffolds",
     "MoleculeCSVDataset": "datasets",
+    "molecule_spec": "spec",
 }
 
 __all__ = sorted(_EXPORTS)
