@@ -62,7 +62,7 @@ def tiny_batch() -> Batch:
              edge_attr=torch.tensor([[0], [0], [1], [1], [0], [0]])),
         Data(x=torch.tensor([[3], [0], [1], [3]]), edge_index=torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]]),
              edge_attr=torch.tensor([[1], [1], [0], [0], [1], [1]])),
-        Data(x=torch.tensor([[2], [2]]), edge_index=torch.tensor([[0, 1], [1, 0]]), edge_attr=torch.tensor([[0], [0]])),
+        Data(x=torch.tensor([[2], [3]]), edge_index=torch.tensor([[0, 1], [1, 0]]), edge_attr=torch.tensor([[0], [0]])),
     ]
     return Batch.from_data_list(graphs)
 

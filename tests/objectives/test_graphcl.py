@@ -32,5 +32,6 @@ def test_two_distinct_views_and_loss_by_hand():
     for mask in (mask1, mask2):
         node = torch.where(mask.unsqueeze(1), encoder.mask_token, encoder.table[batch.x[:, 0]])
         graphs.append(torch.stack([node[batch.batch == g].sum(0) for g in range(batch.num_graphs)]))
+    assert not torch.allclose(graphs[0], graphs[1]), "the views' graph embeddings differ"
     z1, z2 = (objective.projection(g) for g in graphs)
     assert out["loss"].item() == pytest.approx(nt_xent_by_hand(z1.detach(), z2.detach(), 0.5), rel=1e-5)
