@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -25,6 +26,7 @@ from torch import nn
 from torch_geometric.data import Batch, Data
 
 from graphssl.config import from_dict
+from graphssl.data.prepare import apply_transforms
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import CheckpointError, ConfigError
 from graphssl.train.checkpoint import CHECKPOINT_NAME, ENCODER_FORMAT, FORMAT, load_checkpoint
@@ -94,9 +96,12 @@ class PretrainedEncoder(nn.Module):
 
     Args:
         encoder: the encoder (``encoder(batch, node_mask=None) -> EncoderOutput``).
-        transforms: callables ``graph -> graph`` applied in order to a copy of
-            every input graph (the transforms the encoder was trained with).
+        transforms: the transforms the encoder was trained with, applied in
+            order to copies of the input graphs as training data preparation
+            applies them (:func:`graphssl.data.prepare.apply_transforms`).
         card: the model card (see :mod:`graphssl.train.export`).
+        spec: the training data's :class:`GraphSpec`, telling transforms'
+            outputs their level (default ``None``: inferred from row counts).
 
     Shapes:
         - input: a :class:`~torch_geometric.data.Data`, a list of them, or a
@@ -104,11 +109,12 @@ class PretrainedEncoder(nn.Module):
         - output: ``EncoderOutput`` with ``node`` [N, out_dim], ``graph`` [B, out_dim].
     """
 
-    def __init__(self, encoder: nn.Module, transforms: Sequence, card: dict[str, Any]) -> None:
+    def __init__(self, encoder: nn.Module, transforms: Sequence, card: dict[str, Any], spec: GraphSpec | None = None) -> None:
         super().__init__()
         self.encoder = encoder
         self.transforms = list(transforms)
         self.card = card
+        self.spec = spec
 
     @property
     def out_dim(self) -> int:
@@ -120,12 +126,8 @@ class PretrainedEncoder(nn.Module):
             graphs = graphs.to_data_list()
         elif isinstance(graphs, Data):
             graphs = [graphs]
-        prepared = []
-        for graph in graphs:
-            graph = graph.clone()
-            for transform in self.transforms:
-                graph = transform(graph)
-            prepared.append(graph)
+        # The same code path as training data preparation: shallow copies, batched transforms attached by level.
+        prepared, _ = apply_transforms([copy.copy(graph) for graph in graphs], self.transforms, self.spec)
         return Batch.from_data_list(prepared)
 
     def forward(self, graphs: Data | Batch | Sequence[Data], node_mask: torch.Tensor | None = None):
@@ -165,4 +167,4 @@ def load_pretrained(source: str | Path, map_location: str | torch.device = "cpu"
     encoder = build_saved_encoder(payload, state, path)
     card = payload.get("card") or model_card(payload, state, name=path.stem, out_dim=getattr(encoder, "out_dim", None))
     transforms = _transforms(config_from_dict(payload["config"]), path, source_dataset)
-    return PretrainedEncoder(encoder, transforms, card).eval()
+    return PretrainedEncoder(encoder, transforms, card, _spec(payload)).eval()

@@ -52,13 +52,17 @@ def test_flipped_bytes_inside_a_tensor_are_refused_by_load_and_resume(tiny_confi
             attempt()
 
 
-def test_a_list_of_graphs_is_named_in_one_line_without_terminal_escapes(tmp_path):
+@pytest.mark.parametrize("graph_class", ["Data", "MolData"])
+def test_a_list_of_graphs_is_named_in_one_line_without_terminal_escapes(tmp_path, graph_class):
+    from graphssl.chem.data import MolData  # plain PyG Data subclass: no RDKit needed
+
+    cls = {"Data": Data, "MolData": MolData}[graph_class]
     path = tmp_path / "graphs.pt"
-    torch.save([Data(x=torch.zeros(2, 1), edge_index=torch.tensor([[0, 1], [1, 0]]))], path)
+    torch.save([cls(x=torch.zeros(2, 1), edge_index=torch.tensor([[0, 1], [1, 0]]))], path)
     with pytest.raises(CheckpointError) as error:
         load_encoder(path)
     message = str(error.value)
-    assert message.startswith(f"{path}: not a graphssl checkpoint; it holds pickled Python objects (torch_geometric.")
+    assert message.startswith(f"{path}: not a graphssl checkpoint; it holds pickled Python objects (")
     assert "\x1b" not in message and "\n" not in message and "weights_only" not in message
 
 

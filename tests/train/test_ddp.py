@@ -1,5 +1,6 @@
 """Distributed data parallel with 2 CPU processes and the gloo backend, through torchrun."""
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,9 @@ def test_two_process_gloo_run_keeps_ranks_in_sync(tiny_config, tmp_path):
         assert torch.equal(rank0[key], rank1[key]), key
     payload = load_checkpoint(out / "checkpoint.pt")
     assert payload["world_size"] == 2 and payload["step"] == 6 and len(payload["rng"]) == 2
+    # Every parameter gets a gradient, so DDP runs without searching for unused ones, and says nothing.
+    assert [json.loads((out / f"rank{r}.json").read_text())["find_unused_parameters"] for r in (0, 1)] == [False, False]
+    assert "find_unused_parameters" not in result.stderr
 
 
 def test_shards_are_disjoint_and_cover_the_data():
