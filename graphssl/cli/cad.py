@@ -165,6 +165,7 @@ def _options(args):
 
 def run_generate(args) -> int:
     from graphssl.cad.generator import GeneratorConfig, generate
+    from graphssl.cad.generator.run import part_name
     from graphssl.data.rejects import Reject, report_rejects
     from graphssl.errors import ConfigError
 
@@ -178,8 +179,6 @@ def run_generate(args) -> int:
     written, failed = generate(args.n, args.out, seed=args.seed, config=config, num_workers=args.workers,
                                progress=not args.quiet)
     print(f"wrote {len(written)} parts to {args.out}")
-    from graphssl.cad.generator.run import part_name
-
     rejects = [Reject(str(args.out / f"{part_name(i)}.step"), f"part {i}", reason) for i, reason in failed]
     report_rejects(rejects, total=args.n, what="cad generate", out_dir=args.out)
     return (2 if not written else 1) if failed else 0

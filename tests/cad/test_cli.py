@@ -186,3 +186,23 @@ def test_help_describes_every_command_in_plain_text(capsys):
         description = text.split("\n\n")[1]
         assert not description.startswith(("positional", "options")) and len(description) > 60, command
         assert "``" not in text
+
+
+def test_dataset_cad_generated_takes_no_root(capsys):
+    assert main(["cad", "dataset", "cad_generated", "--num-parts", "2", "--seed", "3", "--workers", "1",
+                 "--face-grid", "3", "3", "--edge-grid", "3"]) == 0
+    assert "MFInstSeg(2, split='all'" in capsys.readouterr().out
+
+
+def test_generate_reports_parts_that_could_not_be_made(tmp_path, monkeypatch, capsys):
+    import graphssl.cad.generator.run as run
+
+    def fake_generate(n, out, **kwargs):
+        return [out / "part_000000.step"], [(1, "no valid part after 5 attempts")]
+
+    monkeypatch.setattr(run, "generate", fake_generate)
+    out = tmp_path / "parts"
+    assert main(["cad", "generate", "--n", "2", "--out", str(out), "--quiet"]) == 1
+    assert f"graphssl: cad generate: 1 of 2 items rejected; reasons in {out / 'rejects.csv'}" in capsys.readouterr().err
+    rows = list(csv.reader(open(out / "rejects.csv")))
+    assert rows[1] == [str(out / "part_000001.step"), "part 1", "no valid part after 5 attempts"]
