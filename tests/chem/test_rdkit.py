@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from tests.conftest import requires
 
 pytestmark = requires("rdkit")
