@@ -19,7 +19,7 @@ from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError
 from graphssl.objectives.base import Objective, register_objective
 from graphssl.objectives.context import StepContext
-from graphssl.objectives.masking import sample_node_mask
+from graphssl.objectives.targets import zero_loss
 
 
 def categorical_columns(spec: GraphSpec, columns: Sequence[int] | None, objective: str) -> list[int]:
@@ -39,13 +39,19 @@ class AttributeMasking(Objective):
         mask_ratio: fraction of each graph's nodes to mask (default ``0.15``).
         columns: categorical ``x`` columns to predict (default ``[0]``, the
             atom type for OGB features); ignored for continuous ``x``.
+        mask_groups: batch attribute of groups to mask whole (a membership map
+            ``[2, M]`` such as ``atom2frag``, or a per-node group id ``[N]``);
+            ``mask_ratio`` is then a fraction of each graph's groups (default
+            ``None``: mask nodes).
     """
 
-    def __init__(self, encoder: nn.Module, spec: GraphSpec, mask_ratio: float = 0.15, columns: Sequence[int] | None = None) -> None:
+    def __init__(self, encoder: nn.Module, spec: GraphSpec, mask_ratio: float = 0.15, columns: Sequence[int] | None = None,
+                 mask_groups: str | None = None) -> None:
         super().__init__(encoder, spec)
         if not spec.has_node_features:
             raise ConfigError("objectives.attr_mask: needs node features; this dataset has none")
         self.mask_ratio = self.check_fraction("mask_ratio", mask_ratio)
+        self.mask_groups = mask_groups
         if spec.node_categorical:
             self.columns = categorical_columns(spec, columns, "attr_mask")
             self.heads = nn.ModuleList(nn.Linear(self.encoder_dim, spec.node_categorical[c]) for c in self.columns)
@@ -54,9 +60,12 @@ class AttributeMasking(Objective):
             self.heads = nn.ModuleList([nn.Linear(self.encoder_dim, spec.node_continuous)])
 
     def forward(self, step: StepContext) -> dict[str, Tensor]:
-        mask = sample_node_mask(step.batch_vector, step.num_graphs, self.mask_ratio, step.generator)
+        mask = step.draw_node_mask(self.mask_ratio, self.mask_groups)
         # The encoder replaces masked nodes' features by its mask token, so their labels never reach it.
-        hidden = step.masked(mask).node[mask]
+        node = step.masked(mask).node
+        if not bool(mask.any()):  # group masking in a batch without groups
+            return {"loss": zero_loss(node), "node_mask": mask}
+        hidden = node[mask]
         x = step.batch.x[mask]
         if not self.columns:
             loss = F.mse_loss(self.heads[0](hidden), x.view(x.shape[0], -1).to(hidden.dtype))

@@ -26,9 +26,10 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from graphssl.errors import ConfigError
+from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.nn.encoder import batch_vector_of, num_graphs_of
 from graphssl.objectives.augment import augment
+from graphssl.objectives.masking import group_membership, sample_group_mask, sample_node_mask
 
 
 class StepContext:
@@ -78,6 +79,25 @@ class StepContext:
         """The EMA target's output on the unmasked batch, without gradients (one pass per step)."""
         target = self._target()
         return self._cached("target_clean", lambda: _no_grad(target, self.batch, None))
+
+    def draw_node_mask(self, ratio: float, groups: str | None = None) -> Tensor:
+        """A per-graph node mask from ``generator``: ``ratio`` of each graph's nodes, or of its groups.
+
+        ``groups`` names a batch attribute holding either a membership map
+        ``[2, M]`` (row 0 a node, row 1 its group, e.g. ``atom2frag``) or a
+        per-node group id ``[N]`` (e.g. a face instance id, ``-1`` for none);
+        whole groups are then masked (:func:`~graphssl.objectives.masking.sample_group_mask`).
+        """
+        if groups is None:
+            return sample_node_mask(self.batch_vector, self.num_graphs, ratio, self.generator)
+        value = getattr(self.batch, groups, None)
+        if value is None:
+            raise InvalidGraphError(f"batch has no group attribute {groups!r} to mask by")
+        if value.dim() == 1:
+            membership, num_groups = group_membership(value, self.batch_vector)
+        else:
+            membership, num_groups = value, None
+        return sample_group_mask(membership, self.batch_vector, self.num_graphs, ratio, self.generator, num_groups)[1]
 
     def masked(self, node_mask: Tensor):
         """The online encoder's output with ``node_mask`` nodes replaced by the mask token."""

@@ -26,6 +26,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphssl.objectives.targets import zero_loss
+
 
 def gram_per_graph(a: Tensor, b: Tensor, batch_vector: Tensor, num_graphs: int) -> Tensor:
     """``A_g^T B_g`` for every graph, ``[num_graphs, a.shape[1], b.shape[1]]``."""
@@ -58,5 +60,5 @@ def projector_loss(prediction: Tensor, target: Tensor, batch_vector: Tensor, num
     per_graph = yy.pow(2).sum((1, 2)) + uu.pow(2).sum((1, 2)) - 2 * yu.pow(2).sum((1, 2))
     counted = valid_columns > 0
     if not bool(counted.any()):
-        return prediction.sum() * 0.0
+        return zero_loss(prediction)
     return (per_graph[counted] / valid_columns[counted].to(per_graph.dtype)).mean()

@@ -27,7 +27,7 @@ from graphssl.nn.conv import build_conv
 from graphssl.objectives.attr_mask import categorical_columns
 from graphssl.objectives.base import Objective, register_objective
 from graphssl.objectives.context import StepContext
-from graphssl.objectives.masking import sample_node_mask
+from graphssl.objectives.targets import zero_loss
 
 
 def scaled_cosine_error(prediction: Tensor, target: Tensor, alpha: float) -> Tensor:
@@ -45,15 +45,21 @@ class GraphMAE(Objective):
         alpha: scaling exponent of the cosine error (default ``2.0``).
         decoder_conv: decoder layer, ``"gin"``, ``"gine"`` or ``"gcn"`` (default ``"gin"``).
         columns: categorical ``x`` columns to reconstruct (default ``[0]``).
+        mask_groups: batch attribute of groups to mask whole (a membership map
+            ``[2, M]`` such as ``atom2frag``, or a per-node group id ``[N]``);
+            ``mask_ratio`` is then a fraction of each graph's groups (default
+            ``None``: mask nodes).
     """
 
     def __init__(self, encoder: nn.Module, spec: GraphSpec, mask_ratio: float = 0.25, alpha: float = 2.0,
-                 decoder_conv: str = "gin", columns: Sequence[int] | None = None) -> None:
+                 decoder_conv: str = "gin", columns: Sequence[int] | None = None,
+                 mask_groups: str | None = None) -> None:
         super().__init__(encoder, spec)
         if not spec.has_node_features:
             raise ConfigError("objectives.graphmae: needs node features; this dataset has none")
         self.mask_ratio = self.check_fraction("mask_ratio", mask_ratio)
         self.alpha = self.check_positive("alpha", float(alpha))
+        self.mask_groups = mask_groups
         if spec.node_categorical:
             self.columns = categorical_columns(spec, columns, "graphmae")
             target_dim = sum(spec.node_categorical[c] for c in self.columns)
@@ -73,8 +79,10 @@ class GraphMAE(Objective):
 
     def forward(self, step: StepContext) -> dict[str, Tensor]:
         batch = step.batch
-        mask = sample_node_mask(step.batch_vector, step.num_graphs, self.mask_ratio, step.generator)
+        mask = step.draw_node_mask(self.mask_ratio, self.mask_groups)
         node = step.masked(mask).node
+        if not bool(mask.any()):  # group masking in a batch without groups
+            return {"loss": zero_loss(node), "node_mask": mask}
         # Re-mask: the decoder must rebuild masked nodes from their neighbours, not from their own code.
         hidden = self.encoder_to_decoder(node).masked_fill(mask.unsqueeze(1), 0.0)
         reconstruction = self.decoder(hidden, batch.edge_index, getattr(batch, "edge_attr", None))

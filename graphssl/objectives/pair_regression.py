@@ -28,7 +28,7 @@ from graphssl.nn.mlp import mlp
 from graphssl.objectives.base import Objective, register_objective
 from graphssl.objectives.context import StepContext
 from graphssl.objectives.pairs import pair_features, read_pairs, sample_pairs
-from graphssl.objectives.targets import graph_validity, masked_loss
+from graphssl.objectives.targets import graph_validity, masked_loss, zero_loss
 
 LOSSES = {"mse": F.mse_loss, "smooth_l1": F.smooth_l1_loss}
 
@@ -84,7 +84,7 @@ class PairRegression(Objective):
             if self.reachable_heads is not None:
                 logit = self.reachable_heads[name](features).view(-1)
                 label = reachable.all(dim=1).to(logit.dtype)
-                reach_loss = F.binary_cross_entropy_with_logits(logit, label) if label.numel() else logit.sum() * 0.0
+                reach_loss = F.binary_cross_entropy_with_logits(logit, label) if label.numel() else zero_loss(logit)
                 results[f"{name}_reachable_loss"] = reach_loss
                 loss = loss + reach_loss
             results[f"{name}_loss"] = loss

@@ -62,10 +62,15 @@ def read_target(batch, name: str, rows: int, width: int, row_graph: Tensor, num_
     return value.float(), mask
 
 
+def zero_loss(prediction: Tensor) -> Tensor:
+    """A zero that depends on ``prediction``: backward works and no NaN appears when nothing counts."""
+    return prediction.sum() * 0.0
+
+
 def masked_loss(loss_fn: Callable[[Tensor, Tensor], Tensor], prediction: Tensor, target: Tensor, mask: Tensor | None) -> Tensor:
     """``loss_fn`` over the entries where ``mask`` is True; a zero with a gradient path when none is."""
     if mask is None:
         return loss_fn(prediction, target)
     if not bool(mask.any()):
-        return prediction.sum() * 0.0
+        return zero_loss(prediction)
     return loss_fn(prediction[mask], target[mask])
