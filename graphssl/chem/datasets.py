@@ -37,7 +37,7 @@ from graphssl.chem.spec import molecule_spec
 from graphssl.chem.storage import widen
 from graphssl.data.cache import cache_dir, cache_key, file_identity
 from graphssl.data.rejects import Reject
-from graphssl.errors import InputFileError
+from graphssl.errors import ConfigError, InputFileError
 from graphssl.eval.splits import Split
 
 CACHE_FORMAT = 2
@@ -71,7 +71,8 @@ class MoleculeCSVDataset(InMemoryDataset):
         path: ``.csv`` or ``.csv.gz`` file with a header line.
         smiles_column: SMILES column (default ``"smiles"``; case-insensitive
             fallback, so MOSES's ``SMILES`` also matches).
-        target_columns: label columns read into ``y`` (default ``None``: no labels).
+        target_columns: label columns read into ``y``, or one column name
+            (default ``None``: no labels).
         features: ``"ogb"`` (default) or ``"hu"``.
         fragments: fragment hierarchy method, as the featurizer option
             (default ``False``).
@@ -92,7 +93,11 @@ class MoleculeCSVDataset(InMemoryDataset):
         if not self.path.is_file():
             raise InputFileError(f"{self.path}: file not found")
         self.smiles_column = smiles_column
-        self.target_columns = None if target_columns is None else list(target_columns)
+        # One column may be named by itself (YAML ``target_columns: p_np``), not split into letters.
+        self.target_columns = None if target_columns is None else \
+            [target_columns] if isinstance(target_columns, str) else list(target_columns)
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ConfigError(f"limit: must be a positive number of rows, got {limit!r}")
         self.options = FeaturizerOptions.create(features, fragments=fragments, **options)
         self.limit = limit
         super().__init__(root=None, transform=transform)

@@ -19,8 +19,6 @@ from graphssl.data.spec import AttributeSpec, GraphSpec
 
 #: Attributes every graph has that the spec's node/edge fields describe, not ``attributes``.
 CORE_ATTRIBUTES = ("x", "edge_index", "edge_attr")
-#: Width of ``x_desc`` (:func:`graphssl.chem.descriptors.atom_descriptors`).
-DESCRIPTOR_WIDTH = 5
 
 
 def molecule_spec(options: Any, num_labels: int = 0, extra: dict[str, AttributeSpec] | None = None) -> GraphSpec:
@@ -31,6 +29,7 @@ def molecule_spec(options: Any, num_labels: int = 0, extra: dict[str, AttributeS
         num_labels: width of the graph-level ``y`` [1, T] (default ``0``: no ``y``).
         extra: further attributes the caller attaches (default ``None``).
     """
+    from graphssl.chem.descriptors import DESCRIPTOR_NAMES
     from graphssl.chem.features import feature_dims
     from graphssl.chem.fragments import FRAGMENT_FEATURE_DIMS
 
@@ -39,7 +38,7 @@ def molecule_spec(options: Any, num_labels: int = 0, extra: dict[str, AttributeS
     if options.salts != "keep":
         attributes["num_removed_components"] = AttributeSpec("graph", dtype="long")
     if options.descriptors:
-        attributes["x_desc"] = AttributeSpec("node", shape=[DESCRIPTOR_WIDTH], dtype="float")
+        attributes["x_desc"] = AttributeSpec("node", shape=[len(DESCRIPTOR_NAMES)], dtype="float")
     groups: dict[str, str] = {}
     if options.fragments is not None:
         attributes.update(

@@ -173,3 +173,15 @@ def test_prepared_data_carries_the_rejects(tmp_path, monkeypatch):
     path.write_text("smiles\nCCO\nC1CC\nCN\n")
     prepared = prepare_data(DataConfig(name="molecule_csv", params={"path": str(path), "use_cache": False}))
     assert len(prepared) == 2 and [(r.source, r.item) for r in prepared.rejects] == [(str(path), "row 1")]
+
+
+def test_one_target_column_by_name_and_bad_limit(tmp_path):
+    from graphssl.chem.datasets import MoleculeCSVDataset
+
+    path = tmp_path / "m.csv"
+    path.write_text("smiles,p_np\nCCO,1\nCN,0\n")
+    dataset = MoleculeCSVDataset(path, target_columns="p_np", use_cache=False)
+    assert dataset.num_tasks == 1 and dataset.y.view(-1).tolist() == [1.0, 0.0]
+    for limit in (0, -3, 2.5):
+        with pytest.raises(ConfigError, match=r"^limit: must be a positive number of rows"):
+            MoleculeCSVDataset(path, limit=limit)
