@@ -6,10 +6,12 @@ only when a function that needs it runs, so ``import graphssl.cad`` is cheap.
 
 - :func:`read_step`: a STEP file -> :class:`torch_geometric.data.Data` (gAAG).
 - :class:`ExtractOptions`: extraction settings.
+- :func:`cad_graph_spec` / :class:`CADGraphSpec`: the declared layout of the graphs
+  (categorical and continuous column blocks, every attribute's level and shape).
 - :class:`FeatureStats` / :class:`NormalizeCAD`: attribute normalisation fitted on a training set.
 - :mod:`graphssl.cad.datasets`: MFCAD, MFInstSeg, MFCAD++ and Fusion 360 Gallery segmentation.
 - :mod:`graphssl.cad.generator`: labelled machining-feature parts.
-- :func:`render_part`: a PNG of a part, faces coloured by class.
+- :func:`render_part`: a PNG of a part, faces coloured by class (:func:`class_palette`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ _EXPORTS = {
     "FeatureStats": "graphssl.cad.normalize",
     "NormalizeCAD": "graphssl.cad.normalize",
     "render_part": "graphssl.cad.viewer",
+    "class_palette": "graphssl.cad.palette",
+    "cad_graph_spec": "graphssl.cad.spec",
+    "CADGraphSpec": "graphssl.cad.spec",
 }
 
 __all__ = sorted(_EXPORTS)

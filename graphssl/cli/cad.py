@@ -222,6 +222,7 @@ def run_extract(args) -> int:
     if args.out and graphs:
         import torch
 
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         torch.save(graphs, args.out)
         print(f"saved {len(graphs)} graphs to {args.out}")
     report_rejects(rejects, total=len(args.steps), what="cad extract",
@@ -279,6 +280,7 @@ def run_stats(args) -> int:
     dataset = _load_dataset(args)
     _report(dataset, args)
     stats = FeatureStats.fit(dataset)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     stats.save(args.out)
     print(f"fitted on {stats.num_graphs} graphs ({stats.num_faces} faces); wrote {args.out}")
     return 0

@@ -96,8 +96,7 @@ def test_extract_prints_summary(tmp_path, write_part, capsys):
 def test_extract_reports_rejects_and_saved_graphs_name_their_files(tmp_path, write_part, capsys):
     good = write_part(shapes.box(), "box")
     other = write_part(shapes.cylinder(), "cyl")
-    out = tmp_path / "out" / "graphs.pt"
-    out.parent.mkdir()
+    out = tmp_path / "out" / "graphs.pt"  # the folder is created
     assert main(["cad", "extract", str(tmp_path / "nope.step"), str(good), str(other), "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert "box.step: 6 faces" in captured.out
