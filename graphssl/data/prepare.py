@@ -32,10 +32,10 @@ from typing import Iterable, Iterator, Sequence
 
 import torch
 from torch import Tensor
-from torch_geometric.data import Batch
+from torch_geometric.data import Batch, Data
 
 from graphssl.data.config import DataConfig
-from graphssl.data.levels import PAIR_INDEX_SUFFIX, PAIR_INFIX
+from graphssl.data.levels import PAIR_INDEX_SUFFIX, attribute_spec, group_counts_attribute, pair_name
 from graphssl.data.registry import build_dataset, build_transform
 from graphssl.data.rejects import Reject, rejects_of
 from graphssl.data.spec import AttributeSpec, GraphSpec, infer_spec
@@ -65,69 +65,74 @@ class GraphList(torch.utils.data.Dataset):
         return self.graphs[index]
 
 
-def _pair_outputs(outputs: dict[str, Tensor]) -> dict[str, list[str]]:
-    """``NAME -> [NAME_pair_* value keys]`` for each ``NAME_pair_index`` among the outputs."""
-    families = {}
-    for key in outputs:
-        if key.endswith(PAIR_INDEX_SUFFIX):
-            name = key[: -len(PAIR_INDEX_SUFFIX)]
-            families[name] = [k for k in outputs if k.startswith(name + PAIR_INFIX) and k != key]
-    return families
+def _chunk_view(graphs: list, outputs: dict[str, Tensor]) -> Data:
+    """A stand-in for the chunk collated (node and edge counts, the outputs), to ask levels of."""
+    num_edges = sum(int(g.edge_index.shape[1]) for g in graphs)
+    view = Data(edge_index=torch.zeros(2, 1, dtype=torch.long).expand(2, num_edges),
+                num_nodes=sum(int(g.num_nodes) for g in graphs))
+    for key, value in outputs.items():
+        view[key] = value
+    return view
+
+
+def _split_pairs(graphs: list, outputs: dict[str, Tensor], name: str, keys: list[str]) -> None:
+    """Give each graph its pairs of family ``name``, node indices made local to the graph."""
+    index = outputs[name + PAIR_INDEX_SUFFIX]
+    starts = torch.tensor([0] + [int(g.num_nodes) for g in graphs]).cumsum(0)
+    owner = torch.bucketize(index[0], starts[1:], right=True)
+    order = torch.argsort(owner, stable=True)
+    counts = torch.bincount(owner, minlength=len(graphs)).tolist()
+    for key in keys:
+        value = (index - starts[owner])[:, order] if key == name + PAIR_INDEX_SUFFIX else outputs[key][order]
+        for graph, part in zip(graphs, torch.split(value, counts, dim=-1 if key == name + PAIR_INDEX_SUFFIX else 0)):
+            graph[key] = part
+
+
+def _rows_per_graph(graphs: list, level: str, spec: GraphSpec | None) -> list[int] | None:
+    """How many rows of a ``level`` attribute each graph owns (``None`` when the level has no count)."""
+    if level == "node":
+        return [int(g.num_nodes) for g in graphs]
+    if level == "edge":
+        return [int(g.edge_index.shape[1]) for g in graphs]
+    if level == "graph":
+        return [1] * len(graphs)
+    key = group_counts_attribute(graphs[0], level, spec)
+    return None if key is None else [int(g[key].shape[0]) for g in graphs]
 
 
 def attach_outputs(transform, graphs: list, outputs: dict[str, Tensor], spec: GraphSpec | None = None) -> dict[str, AttributeSpec]:
     """Split a batched transform's ``outputs`` (rows in the order of ``graphs`` concatenated) onto the graphs.
 
-    Returns the :class:`AttributeSpec` of every attached output. Raises
-    :class:`ConfigError` for an output that is none of per node, per edge,
-    per graph or per pair.
+    The level of each output is :func:`graphssl.data.spec.attribute_level`'s
+    answer for the chunk as one graph. Returns the :class:`AttributeSpec` of
+    every attached output; an output whose rows do not add up to its level's
+    items raises :class:`ConfigError` naming the transform.
     """
-    node_counts = [int(g.num_nodes) for g in graphs]
-    edge_counts = [int(g.edge_index.shape[1]) for g in graphs]
-    num_nodes, num_edges = sum(node_counts), sum(edge_counts)
+    view = _chunk_view(graphs, outputs)
     declared: dict[str, AttributeSpec] = {}
-    families = _pair_outputs(outputs)
-    paired = {k for name, values in families.items() for k in values + [name + PAIR_INDEX_SUFFIX]}
-    starts = torch.tensor([0] + node_counts).cumsum(0)
-    for name, values in families.items():
-        index = outputs[name + PAIR_INDEX_SUFFIX]
-        owner = torch.bucketize(index[0], starts[1:], right=True)
-        order = torch.argsort(owner, stable=True)
-        counts = torch.bincount(owner, minlength=len(graphs)).tolist()
-        local = (index - starts[owner])[:, order]
-        for graph, part in zip(graphs, torch.split(local, counts, dim=1)):
-            graph[name + PAIR_INDEX_SUFFIX] = part
-        declared[name + PAIR_INDEX_SUFFIX] = AttributeSpec("pair", dtype="long", index_of=["node", "node"], cat_dim=-1)
-        for key in values:
-            value = outputs[key][order]
-            for graph, part in zip(graphs, torch.split(value, counts)):
-                graph[key] = part
-            declared[key] = AttributeSpec("pair", shape=list(value.shape[1:]), dtype=_dtype_name(value))
+    families: dict[str, list[str]] = {}
     for key, value in outputs.items():
-        if key in paired:
+        try:
+            found = attribute_spec(view, key, spec)
+        except InvalidGraphError as exc:
+            raise ConfigError(f"data.transforms: {transform!r}: {exc}") from None
+        dtype = "bool" if value.dtype == torch.bool else "float" if torch.is_floating_point(value) else "long"
+        if found.level == "pair":
+            families.setdefault(pair_name(key, outputs.keys()), []).append(key)
+            declared[key] = dataclasses.replace(found, shape=list(value.shape[1:]) if not found.index_of else [], dtype=dtype)
             continue
+        counts = _rows_per_graph(graphs, found.level, spec)
         rows = int(value.shape[0]) if value.dim() else -1
-        if rows == num_nodes:
-            level, counts = "node", node_counts
-        elif rows == num_edges:
-            level, counts = "edge", edge_counts
-        elif rows == len(graphs):
-            level, counts = "graph", [1] * len(graphs)
-        else:
+        if counts is None or rows != sum(counts):
             raise ConfigError(f"data.transforms: {transform!r} output {key!r} has {rows} rows for {len(graphs)} graphs "
-                              f"with {num_nodes} nodes and {num_edges} edges: not per node, edge, graph or pair")
-        if level != "graph" and spec is not None and key in spec.attributes:
-            level = spec.attributes[key].level
+                              f"with {view.num_nodes} nodes and {view.edge_index.shape[1]} edges: "
+                              "not per node, edge, graph or pair")
         for graph, part in zip(graphs, torch.split(value, counts)):
             graph[key] = part
-        declared[key] = AttributeSpec(level, shape=list(value.shape[1:]), dtype=_dtype_name(value))
+        declared[key] = AttributeSpec(found.level, shape=list(value.shape[1:]), dtype=dtype)
+    for name, keys in families.items():
+        _split_pairs(graphs, outputs, name, keys)
     return declared
-
-
-def _dtype_name(value: Tensor) -> str:
-    if value.dtype == torch.bool:
-        return "bool"
-    return "float" if torch.is_floating_point(value) else "long"
 
 
 def apply_transforms(graphs: list, transforms: Sequence, spec: GraphSpec | None = None) -> tuple[list, dict[str, AttributeSpec]]:

@@ -32,8 +32,7 @@ import torch
 from torch import Tensor
 from torch_geometric.transforms import BaseTransform
 
-from graphssl.data.select import select
-from graphssl.data.select import select_nodes as keep_nodes
+from graphssl.data.select import select, select_nodes
 from graphssl.data.spec import GraphSpec
 from graphssl.objectives.masking import per_graph_counts, rank_within_graph, sample_node_mask
 
@@ -68,7 +67,7 @@ def drop_nodes(data, p: float, generator: torch.Generator, spec: GraphSpec | Non
     batch_vector, num_graphs = _batch_vector(data), _num_graphs(data)
     keep = torch.rand(data.num_nodes, generator=generator, device=batch_vector.device) >= p
     keep |= rank_within_graph(batch_vector, num_graphs, generator) == 0
-    return keep_nodes(data, keep, spec)
+    return select_nodes(data, keep, spec)
 
 
 def drop_edges(data, p: float, generator: torch.Generator, spec: GraphSpec | None = None):
@@ -132,7 +131,7 @@ def subgraph(data, keep_ratio: float, generator: torch.Generator, spec: GraphSpe
         if not bool(new.any()):
             break
         keep |= new
-    return keep_nodes(data, keep, spec)
+    return select_nodes(data, keep, spec)
 
 
 class _Augmentation(BaseTransform):
