@@ -148,7 +148,8 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu",
         raise CheckpointError(f"{path}: not a {' or '.join(formats)} file ({what})")
     version = payload.get("format_version", 0)
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise CheckpointError(f"{path}: checkpoint format {version} is newer than this graphssl supports ({FORMAT_VERSION}); upgrade graphssl")
+        raise CheckpointError(f"{path}: checkpoint format {version} is newer than this graphssl supports "
+                              f"({FORMAT_VERSION}); upgrade graphssl")
     if version not in UNDIGESTED_VERSIONS:
         stored = payload.pop("digest", None)
         if stored is None or payload_digest(payload) != stored:

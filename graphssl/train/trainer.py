@@ -153,7 +153,8 @@ class Pretrainer:
         trained = self._wrap(model, ctx, data, order, step) if ctx.enabled else model
         payload_base = {"graphssl_version": graphssl.__version__, "config": to_dict(resolved), "spec": asdict(data.spec),
                         "data_fingerprint": fingerprint, "total_steps": total_steps, "world_size": ctx.world_size}
-        bar = tqdm(total=total_steps, initial=step, disable=not (self.progress and ctx.is_main), desc="pretrain", dynamic_ncols=True)
+        bar = tqdm(total=total_steps, initial=step, disable=not (self.progress and ctx.is_main), desc="pretrain",
+                   dynamic_ncols=True)
         window: dict[str, list[float]] = defaultdict(list)
         window_start, window_graphs = time.perf_counter(), 0
         invocation_start, wall_before = time.perf_counter(), budget.wall_time_s

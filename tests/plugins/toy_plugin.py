@@ -87,7 +87,8 @@ class RejectingGraphs(torch.utils.data.Dataset):
     def __init__(self, num_items: int = 10, reject_every: int = 3) -> None:
         kept = [i for i in range(num_items) if (i + 1) % reject_every]
         self.graphs = [_path_graph(3 + i % 4) for i in kept]
-        self.rejects = [Reject("toy.csv", f"row {i}", "unreadable on purpose") for i in range(num_items) if (i + 1) % reject_every == 0]
+        self.rejects = [Reject("toy.csv", f"row {i}", "unreadable on purpose")
+                        for i in range(num_items) if (i + 1) % reject_every == 0]
 
     def __len__(self) -> int:
         return len(self.graphs)

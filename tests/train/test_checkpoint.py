@@ -86,7 +86,8 @@ def test_changed_world_size_is_refused_naming_both_sizes(tiny_config, tmp_path, 
     payload = load_checkpoint(path)
     rewrite(path, world_size=2, rng=payload["rng"] * 2)
     before = path.read_bytes()
-    with pytest.raises(CheckpointError, match="trained on 2 process\\(es\\) and is being resumed on 1.*--allow-world-size-change"):
+    refusal = "trained on 2 process\\(es\\) and is being resumed on 1.*--allow-world-size-change"
+    with pytest.raises(CheckpointError, match=refusal):
         pretrain(config, out, resume=True, progress=False)
     assert path.read_bytes() == before
     pretrain(config, out, resume=True, progress=False, allow_world_size_change=True)

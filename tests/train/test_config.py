@@ -92,7 +92,8 @@ def test_data_file_resolves_against_the_config_folder_first(tmp_path, monkeypatc
     folder.mkdir()
     (folder / "config.yaml").write_text("data: datasets/tu_mutag.yaml\nobjectives: [{name: graphmae}]\ntrain: {steps: 1}\n")
     # Not beside the config, not in the working directory: the repository's datasets/ folder.
-    assert load_config(folder / "config.yaml").data == DataConfig(name="tu", params={"root": "../shared/data/tu", "name": "MUTAG"})
+    shipped = DataConfig(name="tu", params={"root": "../shared/data/tu", "name": "MUTAG"})
+    assert load_config(folder / "config.yaml").data == shipped
     (folder / "datasets").mkdir()
     (folder / "datasets" / "tu_mutag.yaml").write_text("name: synthetic\nparams: {num_graphs: 5}\n")
     assert load_config(folder / "config.yaml").data == DataConfig(name="synthetic", params={"num_graphs": 5})

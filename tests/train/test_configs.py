@@ -3,7 +3,6 @@
 import pytest
 import torch
 
-from graphssl.errors import ConfigError
 from graphssl.train import load_config
 from graphssl.train.config import DataConfig
 from tests.conftest import REPO

@@ -104,7 +104,8 @@ def test_shipped_checkpoints_load_by_name_and_list_their_cards(run_dir, tmp_path
     export_encoder(run_dir, folder / "tiny_demo.pt", description="a tiny test encoder")
     monkeypatch.setattr(shipped, "DIRECTORY", folder)
     assert load_pretrained("tiny_demo").card["description"] == "a tiny test encoder"
-    with pytest.raises(CheckpointError, match="no such file or run folder, and no shipped checkpoint of that name \\(shipped: tiny_demo\\)"):
+    unknown = "no such file or run folder, and no shipped checkpoint of that name \\(shipped: tiny_demo\\)"
+    with pytest.raises(CheckpointError, match=unknown):
         load_encoder("tiny_dmo")
     assert main(["checkpoints"]) == 0
     lines = capsys.readouterr().out.splitlines()

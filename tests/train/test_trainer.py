@@ -113,7 +113,24 @@ def test_unused_parameter_probe_finds_exactly_the_dead_ones_and_changes_nothing(
     assert parameters_without_grad(model, batch, torch.device("cpu")) == []
     model.objectives.add_module("dead_head", nn.Linear(3, 2))
     state, rng = {k: v.clone() for k, v in model.state_dict().items()}, torch.get_rng_state()
-    assert parameters_without_grad(model, batch, torch.device("cpu")) == ["objectives.dead_head.weight", "objectives.dead_head.bias"]
+    dead = ["objectives.dead_head.weight", "objectives.dead_head.bias"]
+    assert parameters_without_grad(model, batch, torch.device("cpu")) == dead
     assert torch.equal(torch.get_rng_state(), rng)
     assert all(torch.equal(model.state_dict()[k], v) for k, v in state.items())
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_a_mixture_trains_with_the_weighted_batch_order(tmp_path):
+    from graphssl.data.mixture import MixtureBatchOrder
+    from graphssl.data.prepare import prepare_data
+    from graphssl.train.distributed import DistributedContext
+    from graphssl.train.trainer import batch_order
+
+    data = [{"name": "synthetic", "params": {"num_graphs": 24, "seed": 1}},
+            {"name": "synthetic", "params": {"num_graphs": 8, "seed": 2}, "weight": 3.0}]
+    config = config_from_dict({**TINY_CONFIG, "data": data})
+    order = batch_order(prepare_data(config.data), 8, 0, DistributedContext())
+    assert isinstance(order, MixtureBatchOrder) and order.counts == [8, 24]  # draws by weight, not by size
+    path = pretrain(config, tmp_path / "run", progress=False)
+    payload = load_checkpoint(path)
+    assert payload["finished"] and [d["weight"] for d in payload["config"]["data"]] == [1.0, 3.0]
