@@ -185,3 +185,20 @@ def test_one_target_column_by_name_and_bad_limit(tmp_path):
     for limit in (0, -3, 2.5):
         with pytest.raises(ConfigError, match=r"^limit: must be a positive number of rows"):
             MoleculeCSVDataset(path, limit=limit)
+
+
+def test_pretraining_on_molecule_csv_reports_its_rejects(tmp_path, capsys):
+    from graphssl.cli import main
+
+    path = tmp_path / "m.csv"
+    path.write_text("smiles\nCCO\nC1CC\nCN\nc1ccccc1\nxyz\nCCCl\nOCC\nN(C)(C)(C)(C)C\nCC=O\nCCC\n")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"data: {{name: molecule_csv, params: {{path: '{path}', use_cache: false}}}}\n"
+                      "encoder: {conv: gin, hidden_dim: 8, num_layers: 1}\n"
+                      "objectives: [{name: attr_mask, weight: 1.0}]\n"
+                      "train: {epochs: 1, batch_size: 4, seed: 0}\n")
+    assert main(["pretrain", str(config), "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    line = f"graphssl: molecule_csv: 3 of 10 items rejected; reasons in {tmp_path / 'run' / 'rejects.csv'}"
+    assert line in capsys.readouterr().err.splitlines()
+    with open(tmp_path / "run" / "rejects.csv", newline="") as handle:
+        assert [r["item"] for r in csv.DictReader(handle)] == ["row 1", "row 4", "row 7"]
