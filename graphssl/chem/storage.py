@@ -14,6 +14,8 @@ split this is about 10x smaller than the same storage in int64.
 back into int64 when the storage is loaded (``from_dict``), so
 :func:`graphssl.data.saved.load_saved_graphs` (the ``pyg_saved`` dataset) and
 ``InMemoryDataset.load`` give exactly the graphs that were featurized.
+:class:`FeaturizedMolecules` reads such a file lazily, with the spec of the
+``.json`` card that ``graphssl chem featurize`` writes beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Mapping
 
 import numpy as np
 import torch
+from torch_geometric.data import InMemoryDataset
 
 from graphssl.chem.chunk import GraphChunk
 from graphssl.chem.data import MolData
@@ -84,3 +87,58 @@ def save_collated(data: MolData, slices: dict[str, torch.Tensor], path: str | os
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def card_path(path: str | os.PathLike) -> Path:
+    """The ``.json`` card that ``graphssl chem featurize`` writes beside a graph file."""
+    return Path(path).with_suffix(".json")
+
+
+def spec_from_card(card: Mapping[str, Any]) -> Any:
+    """The :class:`~graphssl.data.spec.GraphSpec` stored in a featurize card."""
+    from graphssl.data.spec import AttributeSpec, GraphSpec
+
+    spec = dict(card["spec"])
+    spec["attributes"] = {key: AttributeSpec(**value) for key, value in spec.get("attributes", {}).items()}
+    return GraphSpec(**spec)
+
+
+class FeaturizedMolecules(InMemoryDataset):
+    """The graphs of a ``graphssl chem featurize`` output, indexed lazily, with the spec from its card.
+
+    Unlike :func:`graphssl.data.saved.load_saved_graphs`, which builds one
+    ``Data`` per graph up front (about 100 s for the 176,074 MOSES test
+    molecules), graphs are cut from the collated storage when accessed, as any
+    PyG ``InMemoryDataset``; ``spec`` is the full vocabulary recorded at
+    featurization, not one inferred from the values seen.
+
+    Args:
+        path: the ``.pt`` file; its ``.json`` card must lie beside it.
+        transform: PyG transform applied on access (default ``None``).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, transform: Any = None) -> None:
+        import json
+
+        from graphssl.errors import InputFileError
+
+        self.path = Path(path)
+        card = card_path(self.path)
+        for needed in (self.path, card):
+            if not needed.is_file():
+                raise InputFileError(f"{needed}: file not found (FeaturizedMolecules reads the .pt file and the "
+                                     ".json card that graphssl chem featurize writes)")
+        super().__init__(root=None, transform=transform)
+        try:
+            stored = torch.load(self.path, weights_only=False, map_location="cpu")
+            data, self.slices, _ = stored
+        except Exception as exc:
+            raise InputFileError(f"{self.path}: not a graphssl chem featurize output ({type(exc).__name__}: "
+                                 f"{exc})") from None
+        self.data = CompactMolData.from_dict(data)
+        self.card = json.loads(card.read_text())
+        self.spec = spec_from_card(self.card)
+        self.rejects: list = []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.path)!r}, {len(self)} molecules)"

@@ -65,3 +65,28 @@ def test_compact_storage_round_trips_through_pyg_and_the_saved_loader(tmp_path):
                     assert graph[key].dtype == reference[key].dtype and torch.equal(graph[key], reference[key]), key
                 else:
                     assert graph[key] == reference[key], key
+
+
+@requires("rdkit")
+def test_featurized_molecules_reads_lazily_with_the_cards_spec(tmp_path):
+    from graphssl.chem.featurize import FeaturizerOptions
+    from graphssl.chem.spec import molecule_spec
+    from graphssl.chem.storage import FeaturizedMolecules
+    from graphssl.cli import main
+    from graphssl.data.saved import load_saved_graphs
+    from graphssl.data.spec import AttributeSpec
+    from graphssl.errors import InputFileError
+
+    source = tmp_path / "m.csv"
+    source.write_text("smiles,y\n" + "".join(f"{s},{i}\n" for i, s in enumerate(moses_smiles(20))))
+    out = tmp_path / "g.pt"
+    assert main(["chem", "featurize", str(source), "--out", str(out), "--fragments", "brics", "--label-columns", "y"]) == 0
+    dataset = FeaturizedMolecules(out)
+    expected = molecule_spec(FeaturizerOptions.create(fragments="brics"), num_labels=1,
+                             extra={"input_row": AttributeSpec("graph", dtype="long")})
+    assert dataset.spec == expected and len(dataset) == 20 and dataset.rejects == []
+    for graph, reference in zip(dataset, load_saved_graphs(out)):
+        assert all(torch.equal(graph[k], reference[k]) for k in reference.keys() if isinstance(reference[k], torch.Tensor))
+    out.with_suffix(".json").unlink()
+    with pytest.raises(InputFileError, match=r"g.json: file not found"):
+        FeaturizedMolecules(out)
