@@ -23,6 +23,8 @@ its number: a resumed run sees exactly the batches of an uninterrupted one.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import math
 from typing import Sequence
 
@@ -89,6 +91,15 @@ class MixtureDataset(torch.utils.data.Dataset):
         classes = {type(g) for g in first_graphs}
         self.graph_class = classes.pop() if len(classes) == 1 else Data
         self.rejects = [r for p in self.parts for r in rejects_of(p)]
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the parts' fingerprints, weights and the attributes kept (what the model is fed)."""
+        from graphssl.data.fingerprint import dataset_fingerprint
+
+        payload = json.dumps({"parts": [dataset_fingerprint(p) for p in self.parts], "weights": self.weights,
+                              "keys": self.keys, "structure_only": self.structure_only})
+        return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
 
     def __len__(self) -> int:
         return self.offsets[-1]

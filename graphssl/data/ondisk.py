@@ -24,7 +24,7 @@ dataset is still one index space: each rank reads only the graphs its
 Layout of a cache folder (``meta.json`` is written last, by renaming a
 finished temporary folder, so a killed build never looks complete)::
 
-    meta.json                     format, graph count, attribute table, spec, data class
+    meta.json                     format, graph count, attribute table, spec, data class, fingerprint
     rejects.csv                   items left out (graphssl.data.rejects)
     shard-00000/ATTR.bin          values, rows of ATTR's per-graph tensors concatenated
     shard-00000/ATTR.ptr          int64 [graphs + 1] row offsets
@@ -53,6 +53,7 @@ from torch import Tensor
 
 from graphssl.data.cache import cache_dir, cache_key, file_identity
 from graphssl.data.config import DataConfig
+from graphssl.data.fingerprint import GraphDigest
 from graphssl.data.rejects import REJECTS_FILE, Reject, write_rejects
 from graphssl.data.spec import AttributeSpec, GraphSpec
 from graphssl.errors import InputFileError, InvalidGraphError
@@ -110,12 +111,14 @@ class ShardWriter:
         self.pending: list = []
         self.shards: list[int] = []
         self.data_class: type | None = None
+        self.digest = GraphDigest()
 
     def add(self, graphs: Sequence) -> None:
         for graph in graphs:
             if self.schema is None:
                 self._set_schema(graph)
             self.pending.append(graph)
+            self.digest.add(graph)
             if len(self.pending) == SHARD_GRAPHS:
                 self._flush()
 
@@ -174,7 +177,7 @@ class ShardWriter:
         write_rejects(rejects, self.folder / REJECTS_FILE)
         meta = {"format": FORMAT, "shards": self.shards, "schema": self.schema, "constants": constants,
                 "data_class": f"{self.data_class.__module__}:{self.data_class.__qualname__}",
-                "spec": dataclasses.asdict(spec), "identity": identity}
+                "spec": dataclasses.asdict(spec), "identity": identity, "fingerprint": self.digest.hexdigest()}
         (self.folder / META_FILE).write_text(json.dumps(meta, indent=1, default=str))
 
 
@@ -207,6 +210,8 @@ class OnDiskGraphs(torch.utils.data.Dataset):
         self.data_class = getattr(importlib.import_module(module), name)
         self.spec = _spec_from_dict(dict(meta["spec"]))
         self.identity = meta["identity"]
+        #: :func:`graphssl.data.fingerprint.dataset_fingerprint` of the graphs, computed while writing.
+        self.fingerprint: str | None = meta.get("fingerprint")
         self.starts = np.concatenate([[0], np.cumsum(self.shard_sizes)]).astype(np.int64)
         with open(self.folder / REJECTS_FILE, newline="") as handle:
             self.rejects = [Reject(*row) for row in list(csv.reader(handle))[1:]]

@@ -90,3 +90,10 @@ def test_different_layouts_give_a_structure_only_mixture_that_batches():
     batch = Batch.from_data_list([mixed[i] for i in range(3)])
     assert torch.equal(batch.source, torch.tensor([0, 0, 1])) and batch.num_nodes == 12
     assert sum(b.num_graphs for b in batches) == 3
+
+
+def test_fingerprint_follows_parts_and_weights():
+    parts = [held(CATEGORICAL_SPEC, [3, 4]), held(CATEGORICAL_SPEC, [5])]
+    a, b = MixtureDataset(parts, [1.0, 1.0]), MixtureDataset(parts, [1.0, 1.0])
+    assert a.fingerprint == b.fingerprint != MixtureDataset(parts, [1.0, 2.0]).fingerprint
+    assert a.fingerprint != MixtureDataset([parts[0], held(CATEGORICAL_SPEC, [6])], [1.0, 1.0]).fingerprint
