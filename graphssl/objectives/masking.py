@@ -25,7 +25,7 @@ def per_graph_counts(batch_vector: Tensor, num_graphs: int) -> Tensor:
     return torch.bincount(batch_vector, minlength=num_graphs)
 
 
-def rank_within_graph(batch_vector: Tensor, num_graphs: int, generator: torch.Generator | None = None) -> Tensor:
+def rank_within_graph(batch_vector: Tensor, num_graphs: int, generator: torch.Generator) -> Tensor:
     """A uniformly random rank ``0..n_g-1`` of every item among its graph's items."""
     num_items = batch_vector.numel()
     noise = torch.rand(num_items, generator=generator, device=batch_vector.device, dtype=torch.float64)
@@ -37,7 +37,7 @@ def rank_within_graph(batch_vector: Tensor, num_graphs: int, generator: torch.Ge
     return ranks
 
 
-def sample_node_mask(batch_vector: Tensor, num_graphs: int, ratio: float, generator: torch.Generator | None = None) -> Tensor:
+def sample_node_mask(batch_vector: Tensor, num_graphs: int, ratio: float, generator: torch.Generator) -> Tensor:
     """Bool ``[N]`` mask with ``clamp(round(ratio * n_g), 1, max(n_g - 1, 1))`` True items per graph.
 
     Args:
@@ -76,7 +76,7 @@ def group_graph(membership: Tensor, batch_vector: Tensor, num_graphs: int, num_g
 
 
 def sample_group_mask(membership: Tensor, batch_vector: Tensor, num_graphs: int, ratio: float,
-                      generator: torch.Generator | None = None, num_groups: int | None = None) -> tuple[Tensor, Tensor]:
+                      generator: torch.Generator, num_groups: int | None = None) -> tuple[Tensor, Tensor]:
     """Mask whole groups, drawn per graph like :func:`sample_node_mask`; returns ``(group_mask, node_mask)``.
 
     A node is masked when any group it belongs to is masked; nodes in no group

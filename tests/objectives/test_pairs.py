@@ -88,3 +88,23 @@ def test_bad_pair_parameters_fail_at_build():
         build_objective("pairs", encoder, SPEC, {"targets": {"spd": 1}, "unreachable": "drop"})
     with pytest.raises(ConfigError, match="objectives.pairs.pairs_per_graph"):
         build_objective("pairs", encoder, SPEC, {"targets": {"spd": 1}, "pairs_per_graph": 0})
+
+
+def test_pairs_trains_on_the_pse_engines_spd_pairs_with_unreachable_pairs_left_out():
+    from graphssl.pe import SPD
+
+    graphs = tiny_batch().to_data_list()
+    graphs.append(Data(x=torch.tensor([[0], [1], [2]]), edge_index=torch.tensor([[0, 1], [1, 0]]),
+                       edge_attr=torch.tensor([[0], [0]])))  # node 2 isolated
+    batch = Batch.from_data_list([SPD(max_dist=4, pairs=True)(g) for g in graphs])
+    encoder = table_encoder()
+    objective = build_objective("pairs", encoder, SPEC, {"targets": {"spd": 1}, "all_pairs_below": 10, "hidden_dim": 4})
+    out = objective(step(batch, encoder))
+    index, value = read_pairs(batch, "spd")
+    off_diagonal = index[0] != index[1]
+    assert out["spd_pairs"].item() == int(off_diagonal.sum())
+    node = encoder.table[batch.x[:, 0]]
+    keep = off_diagonal & (value.view(-1) >= 0)
+    features = pair_features(node, index[:, keep])
+    expected = ((head_by_hand(objective.heads["spd"], features).view(-1) - value.view(-1)[keep].float()) ** 2).mean()
+    torch.testing.assert_close(out["loss"], expected)

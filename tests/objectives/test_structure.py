@@ -95,3 +95,24 @@ def test_bad_parameters_fail_at_build_naming_the_key():
         build_objective("structure", encoder, SPEC, {"node_targets": {"rw": 2}, "loss": "l3"})
     with pytest.raises(ConfigError, match="objectives.structure.node_targets"):
         build_objective("structure", encoder, SPEC, {})
+
+
+def test_eigvec_targets_from_the_pse_engines_lappe_with_padded_columns():
+    from torch_geometric.data import Batch
+
+    from graphssl.pe import LapPE
+
+    batch = Batch.from_data_list([LapPE(k=3)(g) for g in tiny_batch().to_data_list()])
+    assert not bool(batch.lap_mask.all()), "the 2-node graph pads a column"
+    encoder = table_encoder()
+    objective = build_objective("structure", encoder, SPEC, {"eigvec_targets": {"lap": 3}, "hidden_dim": 4})
+    loss = objective(step(batch, encoder))["loss"]
+    prediction = head_by_hand(objective.eigvec_heads["lap"], encoder.table[batch.x[:, 0]])
+    per_graph = []
+    for g in range(3):
+        rows = batch.batch == g
+        columns = batch.lap_mask[rows].any(0)
+        y, u = prediction[rows][:, columns], batch.lap[rows][:, columns]
+        torch.testing.assert_close(u.t() @ u, torch.eye(int(columns.sum())), atol=1e-5, rtol=0)
+        per_graph.append(((y @ y.t() - u @ u.t()) ** 2).sum() / int(columns.sum()))
+    torch.testing.assert_close(loss, torch.stack(per_graph).mean())
