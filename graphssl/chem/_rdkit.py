@@ -155,18 +155,40 @@ class _ListHandler(logging.Handler):
         self.records.append(record)
 
 
+_CAPTURE_FILE: tuple[int, int] | None = None
+
+
+def _capture_file() -> int:
+    """This process's scratch file for RDKit's C++ log (made once per process: forked workers get their own)."""
+    global _CAPTURE_FILE
+    if _CAPTURE_FILE is None or _CAPTURE_FILE[0] != os.getpid():
+        handle = tempfile.TemporaryFile()
+        _CAPTURE_FILE = (os.getpid(), os.dup(handle.fileno()))
+        handle.close()
+    return _CAPTURE_FILE[1]
+
+
 class RecordLog(contextlib.AbstractContextManager):
     """Collect everything RDKit logs while open, from every place its logs can go (see module docstring).
 
     ``messages`` holds the text after exit. :meth:`replay` sends it on to
-    where it was headed, for callers that only wanted it on failure.
+    where it was headed, for callers that only wanted it on failure. The
+    capture is process-wide for its duration (one record's parse, about
+    50 us), so what another thread writes to stderr in that window is held
+    with it.
     """
 
     def __enter__(self) -> "RecordLog":
         sys.stderr.flush()
-        self._fd_file = tempfile.TemporaryFile()
-        self._saved_fd = os.dup(2)
-        os.dup2(self._fd_file.fileno(), 2)
+        self._fd_file = _capture_file()
+        os.ftruncate(self._fd_file, 0)
+        os.lseek(self._fd_file, 0, os.SEEK_SET)
+        try:
+            self._saved_fd: int | None = os.dup(2)
+        except OSError:  # no stderr descriptor (a daemon): nothing to capture there
+            self._saved_fd = None
+        else:
+            os.dup2(self._fd_file, 2)
         self._saved_stderr, sys.stderr = sys.stderr, io.StringIO()
         self._logger = logging.getLogger("rdkit")
         self._saved_handlers, self._saved_propagate = self._logger.handlers[:], self._logger.propagate
@@ -177,12 +199,12 @@ class RecordLog(contextlib.AbstractContextManager):
     def __exit__(self, *exc: Any) -> None:
         python_text = sys.stderr.getvalue()
         sys.stderr = self._saved_stderr
-        os.dup2(self._saved_fd, 2)
-        os.close(self._saved_fd)
+        if self._saved_fd is not None:
+            os.dup2(self._saved_fd, 2)
+            os.close(self._saved_fd)
         self._logger.handlers, self._logger.propagate = self._saved_handlers, self._saved_propagate
-        self._fd_file.seek(0)
-        self._fd_text = self._fd_file.read().decode("utf-8", "replace")
-        self._fd_file.close()
+        size = os.fstat(self._fd_file).st_size
+        self._fd_text = os.pread(self._fd_file, size, 0).decode("utf-8", "replace") if size else ""
         self._python_text = python_text
         self.messages = "\n".join(part for part in (self._fd_text, python_text,
                                                     *(r.getMessage() for r in self._handler.records)) if part)
