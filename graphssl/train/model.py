@@ -6,7 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from graphssl.data.spec import GraphSpec
-from graphssl.nn.registry import build_encoder
+from graphssl.nn import build_encoder
 from graphssl.objectives import WeightedObjectives, build_objective
 
 #: Seed of the generator a model uses when ``forward`` is given none.
