@@ -79,7 +79,8 @@ def _convert(value: Any, tp: Any, where: str) -> Any:
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
         (item_type, *_) = typing.get_args(tp) or (Any,)
-        return [_convert(item, item_type, f"{where}[{i}]") for i, item in enumerate(value)]
+        items = [_convert(item, item_type, f"{where}[{i}]") for i, item in enumerate(value)]
+        return tuple(items) if origin is tuple else items
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: expected a mapping, got {value!r}")

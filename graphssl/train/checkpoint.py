@@ -7,7 +7,7 @@ A training checkpoint is a dict of tensors and plain values::
     digest            "sha256:..." over every other entry, tensors byte by byte
     graphssl_version  package version that wrote it
     config            the full pretraining config (nested dict)
-    spec              the dataset's GraphSpec (nested dict)
+    spec, spec_class  the dataset's GraphSpec as a nested dict, and its class ("module:Name")
     data_fingerprint  "sha256:..." of the training graphs
     step, epoch, total_steps, finished, world_size
     budget            {"wall_time_s", "graphs_seen", "hardware"} summed over resumes
@@ -28,7 +28,9 @@ the zip container itself does not check on read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import importlib
 import os
 import pickle
 import re
@@ -38,7 +40,9 @@ from typing import Any, Iterable
 
 import torch
 
-from graphssl.errors import CheckpointError
+from graphssl.config import from_dict
+from graphssl.data.spec import GraphSpec
+from graphssl.errors import CheckpointError, ConfigError
 
 #: The file a run folder keeps its latest checkpoint in.
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -155,3 +159,26 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu",
         if stored is None or payload_digest(payload) != stored:
             raise CheckpointError(f"{path}: corrupt checkpoint, its contents do not match the stored digest")
     return payload
+
+
+def spec_entries(spec: GraphSpec) -> dict[str, Any]:
+    """``{"spec": ..., "spec_class": ...}``: a dataset's layout as checkpoints store it (subclasses keep their class)."""
+    cls = type(spec)
+    return {"spec": dataclasses.asdict(spec), "spec_class": f"{cls.__module__}:{cls.__qualname__}"}
+
+
+def spec_from_payload(payload: dict[str, Any], path: str | Path) -> GraphSpec | None:
+    """The :class:`GraphSpec` stored by :func:`spec_entries` (``None`` in files written before specs were kept)."""
+    if payload.get("spec") is None:
+        return None
+    module, _, name = str(payload.get("spec_class", "graphssl.data.spec:GraphSpec")).partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise CheckpointError(f"{path}: its data layout class {module}:{name} cannot be imported here") from None
+    if not (isinstance(cls, type) and issubclass(cls, GraphSpec)):
+        raise CheckpointError(f"{path}: {module}:{name} is not a GraphSpec class")
+    try:
+        return from_dict(cls, payload["spec"])
+    except ConfigError as exc:
+        raise CheckpointError(f"{path}: its stored data layout does not load ({exc})") from None

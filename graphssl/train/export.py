@@ -4,7 +4,7 @@
 
 - ``model.pt``: a ``"graphssl-encoder"`` file (same container and digest as
   checkpoints, read with ``torch.load(weights_only=True)``) holding ``card``,
-  ``config``, ``spec``, ``encoder`` (the encoder's state dict in float32) and,
+  ``config``, ``spec`` and ``spec_class``, ``encoder`` (the encoder's state dict in float32) and,
   with ``with_heads=True``, ``heads`` (the objectives' heads; never the EMA
   target ``objectives.target.*``). No optimizer, no RNG state.
 - ``model.json``: the same card plus ``sha256``, the hex digest of
@@ -122,7 +122,8 @@ def export_encoder(source: str | Path, out: str | Path, *, with_heads: bool = Fa
         raise CheckpointError(f"--out {out}: an exported encoder is a .pt file (its card goes beside it as .json)")
     card = model_card(payload, encoder_state, name=out.stem, description=description,
                       out_dim=int(getattr(encoder, "out_dim", 0)) or None, heads=with_heads)
-    exported = {"card": card, "config": payload["config"], "spec": payload.get("spec"), "encoder": encoder_state}
+    exported = {"card": card, "config": payload["config"], "spec": payload.get("spec"),
+                "spec_class": payload.get("spec_class"), "encoder": encoder_state}
     if with_heads:
         exported["heads"] = compact(heads)
     save_checkpoint(out, exported, format=ENCODER_FORMAT)

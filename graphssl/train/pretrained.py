@@ -25,11 +25,10 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch, Data
 
-from graphssl.config import from_dict
 from graphssl.data.prepare import apply_transforms
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import CheckpointError, ConfigError
-from graphssl.train.checkpoint import CHECKPOINT_NAME, ENCODER_FORMAT, FORMAT, load_checkpoint
+from graphssl.train.checkpoint import CHECKPOINT_NAME, ENCODER_FORMAT, FORMAT, load_checkpoint, spec_from_payload
 from graphssl.train.config import config_from_dict
 from graphssl.train.export import model_card, split_state
 
@@ -51,17 +50,13 @@ def checkpoint_file(source: str | Path) -> Path:
     raise CheckpointError(f"{source}: no such file or run folder, and no shipped checkpoint of that name (shipped: {known})")
 
 
-def _spec(payload: dict[str, Any]) -> GraphSpec | None:
-    return from_dict(GraphSpec, payload["spec"]) if payload.get("spec") is not None else None
-
-
 def build_saved_encoder(payload: dict[str, Any], state: dict[str, torch.Tensor], path: Path) -> nn.Module:
     """The encoder a payload's config names, with ``state`` loaded strictly, in eval mode."""
     from graphssl.nn.registry import build_encoder
 
     try:
         config = config_from_dict(payload["config"])
-        encoder = build_encoder(config.encoder, _spec(payload))
+        encoder = build_encoder(config.encoder, spec_from_payload(payload, path))
     except KeyError as exc:
         raise CheckpointError(f"{path}: checkpoint has no {exc.args[0]!r} entry") from None
     except ConfigError as exc:
@@ -167,4 +162,4 @@ def load_pretrained(source: str | Path, map_location: str | torch.device = "cpu"
     encoder = build_saved_encoder(payload, state, path)
     card = payload.get("card") or model_card(payload, state, name=path.stem, out_dim=getattr(encoder, "out_dim", None))
     transforms = _transforms(config_from_dict(payload["config"]), path, source_dataset)
-    return PretrainedEncoder(encoder, transforms, card, _spec(payload)).eval()
+    return PretrainedEncoder(encoder, transforms, card, spec_from_payload(payload, path)).eval()

@@ -29,7 +29,7 @@ import time
 from collections import defaultdict
 from contextlib import nullcontext
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -49,7 +49,8 @@ from graphssl.data.spec import GraphSpec
 from graphssl.data.rejects import rejects_of, report_rejects
 from graphssl.errors import CheckpointError, ConfigError, GraphSSLError
 from graphssl.train.budget import TrainingBudget, hardware
-from graphssl.train.checkpoint import CHECKPOINT_NAME, load_checkpoint, remove_stale_temporaries, save_checkpoint
+from graphssl.train.checkpoint import (CHECKPOINT_NAME, load_checkpoint, remove_stale_temporaries, save_checkpoint,
+                                       spec_entries)
 from graphssl.train.config import PretrainConfig
 from graphssl.train.distributed import (DistributedContext, any_rank, init_distributed, parameters_without_grad,
                                         shutdown_distributed)
@@ -151,7 +152,7 @@ class Pretrainer:
             self._trim_metrics(step)
 
         trained = self._wrap(model, ctx, data, order, step) if ctx.enabled else model
-        payload_base = {"graphssl_version": graphssl.__version__, "config": to_dict(resolved), "spec": asdict(data.spec),
+        payload_base = {"graphssl_version": graphssl.__version__, "config": to_dict(resolved), **spec_entries(data.spec),
                         "data_fingerprint": fingerprint, "total_steps": total_steps, "world_size": ctx.world_size}
         bar = tqdm(total=total_steps, initial=step, disable=not (self.progress and ctx.is_main), desc="pretrain",
                    dynamic_ncols=True)

@@ -9,7 +9,8 @@ from torch_geometric.data import Data
 
 from graphssl.errors import CheckpointError
 from graphssl.train import load_checkpoint, load_config, load_encoder, pretrain, save_checkpoint
-from graphssl.train.checkpoint import payload_digest, remove_stale_temporaries
+from graphssl.data.spec import AttributeSpec, GraphSpec
+from graphssl.train.checkpoint import payload_digest, remove_stale_temporaries, spec_entries, spec_from_payload
 
 
 def flip_bytes_inside_largest_tensor(path):
@@ -117,3 +118,19 @@ def test_checkpoint_records_the_budget(tiny_config, tmp_path):
     pretrain(load_config(tiny_config()), tmp_path / "run", resume=True, progress=False)
     resumed = load_checkpoint(path)["budget"]
     assert resumed["graphs_seen"] == 12 * 8 and resumed["wall_time_s"] > budget["wall_time_s"]
+
+
+@pytest.mark.parametrize("kind", ["plain", "cad"])
+def test_the_data_layout_is_stored_with_its_class(tmp_path, kind):
+    if kind == "cad":
+        from graphssl.cad.spec import cad_graph_spec  # a GraphSpec subclass with column blocks; no OpenCascade needed
+
+        spec = cad_graph_spec(num_classes=4)
+    else:
+        spec = GraphSpec(node_categorical=[3, 2], attributes={"rwse": AttributeSpec("node", shape=[4])},
+                         groups={"fragment": "frag_x"})
+    save_checkpoint(tmp_path / "c.pt", {"model": {}, **spec_entries(spec)})
+    loaded = spec_from_payload(load_checkpoint(tmp_path / "c.pt"), tmp_path / "c.pt")
+    assert type(loaded) is type(spec) and loaded == spec
+    with pytest.raises(CheckpointError, match="data layout class no_such_module:Spec cannot be imported"):
+        spec_from_payload({"spec": {}, "spec_class": "no_such_module:Spec"}, "c.pt")

@@ -32,7 +32,7 @@ def run_dir(tiny_config, tmp_path):
 def test_export_holds_the_encoder_and_its_card_only(run_dir, tmp_path):
     out = export_encoder(run_dir, tmp_path / "model.pt")
     exported, checkpoint = load_checkpoint(out, formats=(ENCODER_FORMAT,)), load_checkpoint(run_dir / "checkpoint.pt")
-    assert set(exported) == {"format", "format_version", "card", "config", "spec", "encoder"}
+    assert set(exported) == {"format", "format_version", "card", "config", "spec", "spec_class", "encoder"}
     encoder_state = {k[len("encoder."):]: v for k, v in checkpoint["model"].items() if k.startswith("encoder.")}
     assert exported["encoder"].keys() == encoder_state.keys()
     assert all(torch.equal(exported["encoder"][k], v) for k, v in encoder_state.items())
