@@ -136,7 +136,16 @@ def to_dict(config: Any) -> dict[str, Any]:
     encoder's config, which must record the encoder's name) is written by it.
     """
     own = getattr(config, "to_dict", None)
-    return own() if callable(own) else dataclasses.asdict(config)
+    return plain(own() if callable(own) else dataclasses.asdict(config))
+
+
+def plain(value: Any) -> Any:
+    """Tuples as lists, recursively: YAML's safe dumper writes lists only (:func:`from_dict` restores tuples)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
 
 
 def check_range(where: str, value: float, *, low: float | None = None, high: float | None = None,

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphssl.config import check_positive, check_range, from_dict, load_yaml
+from graphssl.config import check_positive, check_range, from_dict, load_yaml, plain
 from graphssl.data.config import DataConfig, TransformConfig
 from graphssl.errors import ConfigError
 from graphssl.nn.registry import encoder_config_from_dict, encoder_config_to_dict
@@ -178,7 +178,7 @@ class PretrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict; the encoder section records its registered ``name``."""
-        return {**asdict(self), "encoder": encoder_config_to_dict(self.encoder)}
+        return plain({**asdict(self), "encoder": encoder_config_to_dict(self.encoder)})
 
 
 def config_from_dict(data: dict[str, Any]) -> PretrainConfig:

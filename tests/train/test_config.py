@@ -108,3 +108,18 @@ def test_missing_data_file_lists_each_searched_path_once(tmp_path, monkeypatch):
     assert searched == [str(c) for c in data_file_candidates("nowhere.yaml", Path("bad.yaml"))]
     assert len(searched) == 2 and len({Path(p).resolve() for p in searched}) == 2
     assert searched[1] == str(REPO / "datasets" / "nowhere.yaml")
+
+
+def test_to_dict_is_yaml_safe_and_from_dict_restores_tuples():
+    from dataclasses import dataclass, field
+
+    from graphssl.config import from_dict, to_dict
+
+    @dataclass
+    class Grid:
+        size: tuple[int, int] = (10, 10)
+        layers: list[tuple[int, ...]] = field(default_factory=lambda: [(1, 2)])
+
+    plain = to_dict(Grid())
+    assert plain == {"size": [10, 10], "layers": [[1, 2]]}
+    assert from_dict(Grid, yaml.safe_load(yaml.safe_dump(plain))) == Grid()
