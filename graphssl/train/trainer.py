@@ -45,8 +45,8 @@ from graphssl.config import to_dict
 from graphssl.data.fingerprint import dataset_fingerprint
 from graphssl.data.mixture import MixtureBatchOrder, MixtureDataset
 from graphssl.data.prepare import prepare_data
-from graphssl.data.spec import GraphSpec
 from graphssl.data.rejects import rejects_of, report_rejects
+from graphssl.data.spec import GraphSpec
 from graphssl.errors import CheckpointError, ConfigError, GraphSSLError
 from graphssl.train.budget import TrainingBudget, hardware
 from graphssl.train.checkpoint import (CHECKPOINT_NAME, load_checkpoint, remove_stale_temporaries, save_checkpoint,
