@@ -18,7 +18,9 @@ from typing import Sequence
 import torch
 from torch import Tensor, nn
 
-from graphssl.eval.loading import is_transductive, make_loader, num_rows, rows_of, split_parts, subset
+from graphssl.eval.loading import is_transductive, make_loader, num_rows, split_parts, subset
+from graphssl.eval.models import resolve_encoder, rows_of
+from graphssl.eval.seeding import STREAM_STRIDE, seeded_rng
 from graphssl.eval.splits import Split
 from graphssl.eval.tasks import EvalTask
 
@@ -40,7 +42,8 @@ class FinetuneConfig:
         grad_clip: clip the gradient norm to this value (default ``None``: no clipping).
         eval_every: evaluate on the validation split every this many epochs (default ``1``).
         test_every_epoch: also record test metrics of every epoch in the history (default ``False``).
-        seed: seeds head initialisation, dropout and shuffling (default ``0``).
+        seed: seeds head initialisation, dropout, shuffling and an encoder built
+            from a config (default ``0``); the caller's RNG state is not touched.
         device: ``"cpu"`` (default) or ``"cuda"``.
     """
 
@@ -75,8 +78,9 @@ class PredictionModel(nn.Module):
     """An encoder followed by a head on its node or graph embeddings.
 
     Args:
-        encoder: any module ``encoder(batch) -> (node [N, D], graph [B, D])``
-            with an ``out_dim`` attribute.
+        encoder: any module following the encoder protocol: ``encoder(batch)``
+            returns an ``EncoderOutput`` (or ``(node [N, D], graph [B, D])``)
+            and the module has an integer ``out_dim``.
         task: the :class:`EvalTask` (its level picks node or graph embeddings).
         head_hidden: hidden width of an MLP head, ``0`` for linear (default ``0``).
         head_dropout: dropout before the last head layer (default ``0.0``).
@@ -123,12 +127,19 @@ def _predict(model: PredictionModel, loader, task: EvalTask, device: str) -> tup
     return torch.cat(preds), torch.cat(targets)
 
 
-def finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask,
+def finetune(encoder, dataset: Sequence, split: Split, task: EvalTask,
              config: FinetuneConfig | None = None, return_model: bool = False) -> dict:
     """Fine-tune a copy of ``encoder`` with a new head and report the selected epoch.
 
+    Everything random (head initialisation, dropout, shuffling) is drawn from
+    ``config.seed``: the same call gives the same result twice and leaves
+    torch's global RNG state as it found it.
+
     Args:
-        encoder: the (pre-trained) encoder; it is deep-copied, never modified.
+        encoder: the (pre-trained) encoder, deep-copied and never modified: a
+            module following the encoder protocol, or an encoder config built
+            by name with its initialisation seeded by ``config.seed`` (see
+            :mod:`graphssl.eval.models`).
         dataset: graphs (list or PyG dataset) carrying ``task.target``.
         split: graph indices, or node indices for a node task on one graph
             (see :mod:`graphssl.eval.loading`). An empty ``valid`` part selects
@@ -143,11 +154,17 @@ def finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask
         (``"valid"`` is empty when the split has no validation part).
     """
     cfg = config or FinetuneConfig()
+    encoder = resolve_encoder(encoder, seed=cfg.seed, device=cfg.device, spec=getattr(dataset, "spec", None))
+    with seeded_rng(cfg.seed, cfg.device):
+        return _finetune(encoder, dataset, split, task, cfg, return_model)
+
+
+def _finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask, cfg: FinetuneConfig,
+              return_model: bool) -> dict:
     device = cfg.device
     transductive = is_transductive(dataset, task)
     size = int(dataset[0].num_nodes) if transductive else len(dataset)
     parts = split_parts(split, size, "node" if transductive else "graph")
-    torch.manual_seed(cfg.seed)
     model = PredictionModel(copy.deepcopy(encoder), task, cfg.head_hidden, cfg.head_dropout, cfg.freeze_encoder).to(device)
     groups = [{"params": list(model.head.parameters()), "lr": cfg.lr}]
     if not cfg.freeze_encoder:
@@ -185,7 +202,7 @@ def finetune(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask
         def train_epoch(epoch: int) -> float:
             model.train()
             total, count = 0.0, 0
-            for batch in make_loader(train_graphs, cfg.batch_size, shuffle=True, seed=cfg.seed * 1_000_003 + epoch):
+            for batch in make_loader(train_graphs, cfg.batch_size, shuffle=True, seed=cfg.seed * STREAM_STRIDE + epoch):
                 batch = batch.to(device)
                 rows = num_rows(batch, task)
                 optimizer.zero_grad()

@@ -11,13 +11,16 @@ metric; the test metric of the selected model is reported.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
 import torch
 from torch import Tensor, nn
 
-from graphssl.eval.loading import is_transductive, make_loader, num_rows, rows_of, split_parts, subset
+from graphssl.eval.loading import is_transductive, make_loader, num_rows, split_parts, subset
+from graphssl.eval.models import resolve_encoder, rows_of
+from graphssl.eval.seeding import generator
 from graphssl.eval.splits import Split
 from graphssl.eval.tasks import EvalTask
 
@@ -34,7 +37,8 @@ class LinearProbeConfig:
         standardize: z-score features with training-set statistics (default ``True``).
         eval_every: validation interval in steps (default ``10``).
         batch_size: graphs per batch when computing embeddings (default ``256``).
-        seed: seeds the linear model's initialisation (default ``0``).
+        seed: seeds the linear model's initialisation, and that of an encoder
+            built from a config (default ``0``); the caller's RNG state is not touched.
         device: ``"cpu"`` (default) or ``"cuda"``.
     """
 
@@ -77,6 +81,21 @@ def embed(encoder: nn.Module, graphs: Sequence, task: EvalTask, batch_size: int 
     return torch.cat(features), torch.cat(targets)
 
 
+def seeded_linear(in_dim: int, out_dim: int, seed: int) -> nn.Linear:
+    """An ``nn.Linear`` with PyTorch's default initialisation drawn from a generator seeded with ``seed``.
+
+    Kaiming-uniform weights (``a = sqrt(5)``) and ``U(-1/sqrt(in_dim), 1/sqrt(in_dim))``
+    biases, the same draws ``torch.manual_seed(seed)`` followed by ``nn.Linear`` would make.
+    """
+    linear = nn.utils.skip_init(nn.Linear, in_dim, out_dim)  # no draws from the global RNG
+    draws = generator(seed)
+    with torch.no_grad():
+        nn.init.kaiming_uniform_(linear.weight, a=math.sqrt(5), generator=draws)
+        bound = 1.0 / math.sqrt(in_dim) if in_dim > 0 else 0.0
+        linear.bias.uniform_(-bound, bound, generator=draws)
+    return linear
+
+
 def fit_linear_probe(features: dict[str, Tensor], targets: dict[str, Tensor], task: EvalTask,
                      config: LinearProbeConfig | None = None) -> dict:
     """Train the linear model on precomputed features.
@@ -113,8 +132,7 @@ def fit_linear_probe(features: dict[str, Tensor], targets: dict[str, Tensor], ta
 
     best: dict | None = None
     for weight_decay in cfg.weight_decays:
-        torch.manual_seed(cfg.seed)
-        linear = nn.Linear(x_train.shape[1], task.num_outputs).to(device)
+        linear = seeded_linear(x_train.shape[1], task.num_outputs, cfg.seed).to(device)
         optimizer = torch.optim.AdamW(linear.parameters(), lr=cfg.lr, weight_decay=float(weight_decay))
         run_best_value, run_best = None, None
         for epoch in range(1, cfg.epochs + 1):
@@ -137,12 +155,14 @@ def fit_linear_probe(features: dict[str, Tensor], targets: dict[str, Tensor], ta
     return best
 
 
-def linear_probe(encoder: nn.Module, dataset: Sequence, split: Split, task: EvalTask,
+def linear_probe(encoder, dataset: Sequence, split: Split, task: EvalTask,
                  config: LinearProbeConfig | None = None) -> dict:
     """Embed ``dataset`` once with the frozen ``encoder`` and fit a linear model.
 
     Args:
-        encoder: the encoder to evaluate (left unchanged).
+        encoder: the encoder to evaluate (left unchanged): a module following the
+            encoder protocol, or an encoder config built by name with its
+            initialisation seeded by ``config.seed`` (see :mod:`graphssl.eval.models`).
         dataset: graphs carrying ``task.target``.
         split: graph indices, or node indices for a node task on one graph
             (see :mod:`graphssl.eval.loading`).
@@ -158,6 +178,7 @@ def linear_probe(encoder: nn.Module, dataset: Sequence, split: Split, task: Eval
         result["test"]["accuracy"]
     """
     cfg = config or LinearProbeConfig()
+    encoder = resolve_encoder(encoder, seed=cfg.seed, device=cfg.device, spec=getattr(dataset, "spec", None))
     if is_transductive(dataset, task):
         parts = split_parts(split, int(dataset[0].num_nodes), "node")
         feats, targs = embed(encoder, [dataset[0]], task, cfg.batch_size, cfg.device)

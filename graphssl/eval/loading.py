@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import torch
 from torch_geometric.loader import DataLoader
 
+from graphssl.eval.seeding import generator
 from graphssl.eval.splits import Split
 from graphssl.eval.tasks import EvalTask
 
@@ -44,14 +44,13 @@ def subset(dataset: Sequence, indices: np.ndarray) -> list:
 
 
 def make_loader(graphs: list, batch_size: int, shuffle: bool = False, seed: int = 0) -> DataLoader:
-    """A PyG ``DataLoader`` whose shuffling depends only on ``seed``."""
-    generator = torch.Generator().manual_seed(seed) if shuffle else None
-    return DataLoader(graphs, batch_size=batch_size, shuffle=shuffle, generator=generator)
+    """A PyG ``DataLoader`` whose order depends only on ``seed``.
 
-
-def rows_of(output, task: EvalTask):
-    """The embeddings a task predicts from: ``output.node`` or ``output.graph``."""
-    return output.node if task.level == "node" else output.graph
+    It always gets its own generator: without one, every pass over a
+    ``DataLoader`` draws its workers' base seed from torch's global RNG,
+    even unshuffled.
+    """
+    return DataLoader(graphs, batch_size=batch_size, shuffle=shuffle, generator=generator(seed))
 
 
 def num_rows(batch, task: EvalTask) -> int:

@@ -1,4 +1,4 @@
-"""Dataset splits: random, k-fold from index files, and (random-)scaffold splits.
+"""Dataset splits: random, a fixed number of labels per class, k-fold from index files, and (random-)scaffold splits.
 
 The scaffold split is the deterministic one of Hu et al., "Strategies for
 Pre-training Graph Neural Networks" (ICLR 2020): molecules are grouped by
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -21,11 +21,17 @@ from graphssl.errors import InputFileError
 
 @dataclass(frozen=True)
 class Split:
-    """Index arrays of one split; every index appears in exactly one part."""
+    """Index arrays of one split; every index appears in exactly one part.
+
+    Unpacks in that order: ``train, valid, test = split``.
+    """
 
     train: np.ndarray
     valid: np.ndarray
     test: np.ndarray
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter((self.train, self.valid, self.test))
 
     def as_dict(self) -> dict[str, list[int]]:
         return {"train": self.train.tolist(), "valid": self.valid.tolist(), "test": self.test.tolist()}
@@ -48,6 +54,39 @@ def random_split(num_items: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), s
         valid=np.sort(order[n_train : n_train + n_valid]),
         test=np.sort(order[n_train + n_valid :]),
     )
+
+
+def per_class_split(labels: Sequence[int], per_class: int, valid_fraction: float = 0.1, seed: int = 0) -> Split:
+    """``per_class`` training items of every class; of the rest, ``valid_fraction`` valid and the others test.
+
+    The few-label protocol of the Planetoid benchmarks (20 labelled nodes per
+    class; Yang, Cohen and Salakhutdinov, ICML 2016), for any labels. Items
+    are drawn with ``seed``.
+
+    Args:
+        labels: one class index ``>= 0`` per item.
+        per_class: training items per class (every class needs more than that).
+        valid_fraction: share of the remaining items that goes to valid (default ``0.1``).
+        seed: seeds the draw (default ``0``).
+    """
+    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+    if per_class < 1:
+        raise ValueError(f"per_class must be >= 1, got {per_class}")
+    if not 0.0 <= valid_fraction < 1.0:
+        raise ValueError(f"valid_fraction must be in [0, 1), got {valid_fraction}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"labels must be class indices >= 0; item {int(np.argmin(labels))} has {int(labels.min())}")
+    rng = np.random.default_rng(seed)
+    train = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if members.size <= per_class:
+            raise ValueError(f"class {int(label)} has {members.size} items; per_class={per_class} leaves none to test")
+        train.append(rng.choice(members, per_class, replace=False))
+    train = np.sort(np.concatenate(train)) if train else np.zeros(0, dtype=np.int64)
+    rest = rng.permutation(np.setdiff1d(np.arange(labels.size), train))
+    n_valid = int(round(valid_fraction * rest.size))
+    return Split(train, np.sort(rest[:n_valid]), np.sort(rest[n_valid:]))
 
 
 def _group_by_key(keys: Sequence[str]) -> dict[str, list[int]]:

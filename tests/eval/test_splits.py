@@ -114,3 +114,35 @@ def test_random_scaffold_split_depends_on_seed_only():
     assert first.as_dict() == random_scaffold_split(scaffolds, seed=1).as_dict()
     assert first.as_dict() != random_scaffold_split(scaffolds, seed=2).as_dict()
     assert first.valid.size <= 9 and first.test.size <= 9
+
+
+def test_split_unpacks_train_valid_test():
+    split = random_split(10, (0.6, 0.2, 0.2), seed=1)
+    train, valid, test = split
+    assert train is split.train and valid is split.valid and test is split.test
+    assert sorted(np.concatenate(list(split)).tolist()) == list(range(10))
+
+
+def test_per_class_split_takes_k_of_each_class():
+    from graphssl.eval import per_class_split
+
+    labels = np.array([0, 1, 2] * 10 + [2, 2])
+    split = per_class_split(labels, per_class=3, valid_fraction=0.25, seed=4)
+    assert np.bincount(labels[split.train]).tolist() == [3, 3, 3]
+    assert split.valid.size == 6 and split.test.size == 32 - 9 - 6
+    assert sorted(np.concatenate(list(split)).tolist()) == list(range(32))
+    again = per_class_split(labels, per_class=3, valid_fraction=0.25, seed=4)
+    assert all(np.array_equal(a, b) for a, b in zip(split, again))
+    assert not np.array_equal(per_class_split(labels, 3, 0.25, seed=5).train, split.train)
+
+
+@pytest.mark.parametrize("labels, per_class, message", [
+    ([0, 0, 1], 1, "class 1 has 1 items; per_class=1 leaves none to test"),
+    ([0, -1, 1, 1], 1, "item 1 has -1"),
+    ([0, 0], 0, "per_class must be >= 1"),
+])
+def test_per_class_split_refuses(labels, per_class, message):
+    from graphssl.eval import per_class_split
+
+    with pytest.raises(ValueError, match=message):
+        per_class_split(labels, per_class)
