@@ -322,7 +322,7 @@ def prepare_on_disk(config: DataConfig, *, validate: bool = True, rank: int = 0,
 
 def _build(config: DataConfig, transforms: Sequence, folder: Path, identity: dict[str, Any], validate: bool,
            where: str) -> None:
-    from graphssl.data.prepare import apply_transforms, validate_chunk, with_attributes
+    from graphssl.data.prepare import process_chunk, with_attributes
     from graphssl.data.streams import open_stream
 
     stream = open_stream(config, where)
@@ -335,11 +335,10 @@ def _build(config: DataConfig, transforms: Sequence, folder: Path, identity: dic
     source = f"{where} ({config.name})"
     try:
         for first, indices, graphs in stream.chunks():
-            graphs, outputs = apply_transforms(graphs, transforms, stream.spec)
+            graphs, bad, outputs = process_chunk(graphs, transforms, stream.spec, first=first, source=source,
+                                                 indices=indices, validate=validate)
+            rejects.extend(bad)
             declared.update(outputs)
-            if validate:
-                graphs, bad = validate_chunk(graphs, stream.spec, first, source, indices)
-                rejects.extend(bad)
             writer.add(graphs)
         writer.finish(with_attributes(stream.spec, declared), list(stream.rejects) + rejects, identity)
         if not (folder / META_FILE).is_file():  # another process may have finished the same cache first

@@ -5,19 +5,22 @@
 returns a dataset with ``len``, ``__getitem__``, ``spec`` and ``rejects``:
 
 - graphs are processed in chunks of :data:`CHUNK_GRAPHS`: each graph is
-  shallow-copied once (the source dataset is never modified), then every
-  transform runs on the chunk, in place: a transform with a batched
-  ``compute(graphs) -> {name: tensor}`` (the PSE kinds) once per chunk, any
-  other PyG transform graph by graph;
+  shallow-copied once (the source dataset is never modified);
+- every graph is checked once with :func:`graphssl.data.validate.validate_graph`
+  against the spec's feature layout, on the chunk collated once (the encoder
+  no longer checks each batch); a graph that fails is left out, before any
+  transform sees it, and listed in ``rejects`` with its index and the
+  reason, after the rejects of the dataset itself
+  (:func:`graphssl.data.rejects.rejects_of`);
+- then every transform runs on the chunk, in place: a transform with a
+  batched ``compute(graphs) -> {name: tensor}`` (the PSE kinds) once per
+  chunk (the first one on the already collated chunk), any other PyG
+  transform graph by graph;
 - a batched transform's outputs are split back onto the graphs by their
-  level (:func:`graphssl.data.levels.attribute_level`): one row per node, per
-  edge or per graph, and pair outputs (``NAME_pair_index`` with its
-  ``NAME_pair_*`` values) graph by graph, with node indices made local;
-- every graph is then checked once with
-  :func:`graphssl.data.validate.validate_graph` against the spec's feature
-  layout (the encoder no longer checks each batch); a graph that fails is
-  left out and listed in ``rejects`` with its index and the reason, beside
-  the rejects of the dataset itself (:func:`graphssl.data.rejects.rejects_of`);
+  level (:func:`graphssl.data.levels.attribute_level` on the chunk): one row
+  per node, per edge, per graph or per declared group, and pair outputs
+  (``NAME_pair_index`` with its ``NAME_pair_*`` values) graph by graph, with
+  node indices made local;
 - ``storage: disk`` processes the dataset once into a memory-mapped cache
   (:mod:`graphssl.data.ondisk`) instead of holding it in memory;
 - a list of configs gives a :class:`~graphssl.data.mixture.MixtureDataset`
@@ -135,23 +138,30 @@ def attach_outputs(transform, graphs: list, outputs: dict[str, Tensor], spec: Gr
     return declared
 
 
-def apply_transforms(graphs: list, transforms: Sequence, spec: GraphSpec | None = None) -> tuple[list, dict[str, AttributeSpec]]:
+def apply_transforms(graphs: list, transforms: Sequence, spec: GraphSpec | None = None,
+                     batch: Batch | None = None) -> tuple[list, dict[str, AttributeSpec]]:
     """Run ``transforms`` on one chunk of freshly copied graphs, in place where they allow.
 
+    ``batch`` (default ``None``) is the chunk already collated; the first
+    transform, when batched, computes on it instead of collating again.
     Returns the graphs and the specs of the batched transforms' outputs.
     """
     declared: dict[str, AttributeSpec] = {}
     for transform in transforms:
         if callable(getattr(transform, "compute", None)):
             if graphs:
-                declared.update(attach_outputs(transform, graphs, transform.compute(graphs), spec))
+                outputs = transform.compute(batch if batch is not None else graphs)
+                declared.update(attach_outputs(transform, graphs, outputs, spec))
         else:
             graphs = [transform(graph) for graph in graphs]
+        batch = None  # later transforms see the graphs with this one's outputs
     return graphs, declared
 
 
-def validate_chunk(graphs: list, spec: GraphSpec, first: int, source: str, indices: Sequence[int] | None = None) -> tuple[list, list[Reject]]:
-    """The graphs that pass :func:`validate_graph` and a :class:`Reject` for each that does not.
+def validate_chunk(graphs: list, spec: GraphSpec, first: int, source: str,
+                   indices: Sequence[int] | None = None) -> tuple[list, list[Reject], Batch | None]:
+    """The graphs that pass :func:`validate_graph`, a :class:`Reject` for each that does not,
+    and the chunk collated (``None`` when some graph failed).
 
     ``first`` numbers the chunk's first graph in messages; ``indices`` (default:
     consecutive from ``first``) names each graph's item in the source.
@@ -159,9 +169,12 @@ def validate_chunk(graphs: list, spec: GraphSpec, first: int, source: str, indic
     layout = dict(node_categorical=spec.node_categorical, edge_categorical=spec.edge_categorical,
                   node_continuous=spec.node_continuous, edge_continuous=spec.edge_continuous)
     indices = list(range(first, first + len(graphs))) if indices is None else list(indices)
+    if not graphs:
+        return graphs, [], None
     try:
-        validate_graph(Batch.from_data_list(graphs), **layout, first_graph=first)
-        return graphs, []
+        batch = Batch.from_data_list(graphs)
+        validate_graph(batch, **layout, first_graph=first)
+        return graphs, [], batch
     except (InvalidGraphError, RuntimeError, ValueError, KeyError, IndexError):
         pass  # some graph is bad (or the chunk cannot even be collated): find which, one by one
     kept, rejects = [], []
@@ -172,7 +185,22 @@ def validate_chunk(graphs: list, spec: GraphSpec, first: int, source: str, indic
             rejects.append(Reject(source, f"graph {index}", str(exc)))
             continue
         kept.append(graph)
-    return kept, rejects
+    return kept, rejects, None
+
+
+def process_chunk(graphs: list, transforms: Sequence, spec: GraphSpec, *, first: int, source: str,
+                  indices: Sequence[int] | None = None, validate: bool = True) -> tuple[list, list[Reject], dict[str, AttributeSpec]]:
+    """Validate one chunk of fresh graphs (collated once), then transform the survivors.
+
+    Validating first keeps a malformed graph from reaching a transform. Returns
+    the graphs, the rejects and the specs of the transforms' outputs.
+    """
+    rejects: list[Reject] = []
+    batch = None
+    if validate:
+        graphs, rejects, batch = validate_chunk(graphs, spec, first, source, indices)
+    graphs, declared = apply_transforms(graphs, transforms, spec, batch)
+    return graphs, rejects, declared
 
 
 def chunks_of(dataset, size: int = CHUNK_GRAPHS) -> Iterator[tuple[int, list]]:
@@ -208,31 +236,20 @@ def prepare_in_memory(config: DataConfig, *, validate: bool = True, where: str =
     """Prepare one dataset into a :class:`GraphList` (see the module docstring)."""
     transforms = build_transforms(config, where)
     dataset = build_source(config, where)
-    spec = getattr(dataset, "spec", None)
+    spec = getattr(dataset, "spec", None) or infer_spec(dataset[i] for i in range(len(dataset)))
+    source = f"{where} ({config.name})"
     graphs: list = []
-    declared: dict[str, AttributeSpec] = {}
-    for _, chunk in chunks_of(dataset):
-        chunk, outputs = apply_transforms(chunk, transforms, spec)
-        declared.update(outputs)
-        graphs.extend(chunk)
-    spec = with_attributes(spec if spec is not None else infer_spec(graphs), declared)
     rejects = rejects_of(dataset)
-    if validate:
-        graphs, rejects = _validate_all(graphs, spec, f"{where} ({config.name})", rejects)
-    return GraphList(graphs, spec, rejects)
-
-
-def _validate_all(graphs: list, spec: GraphSpec, source: str, rejects: list[Reject]) -> tuple[list, list[Reject]]:
-    kept: list = []
-    rejects = list(rejects)
     found = len(rejects)
-    for start in range(0, len(graphs), CHUNK_GRAPHS):
-        good, bad = validate_chunk(graphs[start : start + CHUNK_GRAPHS], spec, start, source)
-        kept.extend(good)
+    declared: dict[str, AttributeSpec] = {}
+    for first, chunk in chunks_of(dataset):
+        chunk, bad, outputs = process_chunk(chunk, transforms, spec, first=first, source=source, validate=validate)
+        graphs.extend(chunk)
         rejects.extend(bad)
-    if graphs and not kept:
+        declared.update(outputs)
+    if len(dataset) and not graphs:
         raise InvalidGraphError(f"{source}: every graph failed validation; first: {rejects[found].reason}")
-    return kept, rejects
+    return GraphList(graphs, with_attributes(spec, declared), rejects)
 
 
 def prepare_one(config: DataConfig, *, validate: bool = True, rank: int = 0, world_size: int = 1, where: str = "data"):
