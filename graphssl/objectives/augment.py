@@ -141,10 +141,10 @@ class _Augmentation(BaseTransform):
 
     def __init__(self, strength: float, generator: torch.Generator | None, seed: int, spec: GraphSpec | None) -> None:
         self.strength, self.seed, self.spec = strength, seed, spec
-        self.generator = generator
+        self.generator, self._owns_generator = generator, generator is None
 
     def _generator(self, device: torch.device) -> torch.Generator:
-        if self.generator is None or self.generator.device != device:
+        if self._owns_generator and (self.generator is None or self.generator.device != device):
             # A transform made without a generator gets its own stream, never torch's global one.
             self.generator = torch.Generator(device=device).manual_seed(self.seed)
         return self.generator
