@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-import torch
 from torch import Tensor
 
 from graphssl.errors import InvalidGraphError
