@@ -85,3 +85,14 @@ def test_node_batch_norm_single_node_uses_running_stats():
     out = norm(torch.tensor([[1.0, 2.0, 3.0]]))
     torch.testing.assert_close(out, torch.tensor([[0.0, 1.0, 2.0]]) / (1 + norm.eps) ** 0.5)
     assert norm(torch.empty(0, 3)).shape == (0, 3)
+
+
+def test_sparse_gine_sum_matches_index_add_values_and_gradients():
+    from graphssl.nn.conv.aggregate import gather_add_relu_sum
+    generator = torch.Generator().manual_seed(0)
+    edge_index = GRAPH.edge_index
+    x = torch.randn(GRAPH.num_nodes, 3, dtype=torch.float64, generator=generator, requires_grad=True)
+    edge_emb = torch.randn(GRAPH.num_edges, 3, dtype=torch.float64, generator=generator, requires_grad=True)
+    torch.autograd.gradcheck(lambda a, e: gather_add_relu_sum(a, 2 * a, e, edge_index), (x, edge_emb))
+    expected = (2 * x).index_add(0, edge_index[1], torch.relu(x[edge_index[0]] + edge_emb))
+    torch.testing.assert_close(gather_add_relu_sum(x, 2 * x, edge_emb, edge_index), expected)

@@ -25,6 +25,7 @@ from torch import Tensor, nn
 from torch_geometric.nn import MessagePassing
 from torch_geometric.nn.resolver import activation_resolver
 
+from graphssl.nn.conv.aggregate import gather_add_relu_sum
 from graphssl.nn.embedding import edge_encoder_for
 from graphssl.nn.registry import register_conv
 
@@ -83,13 +84,12 @@ class GINEConv(MessagePassing):
                                  "consider building it without edge_dim/edge_categorical/edge_continuous")
             edge_emb = edge_attr if self.edge_encoder is None else self.edge_encoder(edge_attr)
         root = x if not self.train_eps and self.initial_eps == 0.0 else (1 + self.eps) * x
-        return self.mlp(self.propagate(edge_index, x=x, edge_emb=edge_emb, root=root))
+        if edge_emb is not None:
+            return self.mlp(gather_add_relu_sum(x, root, edge_emb, edge_index))
+        return self.mlp(self.propagate(edge_index, x=x, root=root))
 
-    def message(self, x_j: Tensor, edge_emb: Tensor | None) -> Tensor:
-        if edge_emb is None:
-            return x_j
-        # x_j is a fresh gather of x, so adding in place saves one E x H pass.
-        return x_j.add_(edge_emb).relu_()
+    def message(self, x_j: Tensor) -> Tensor:
+        return x_j
 
     def aggregate(self, inputs: Tensor, index: Tensor, root: Tensor, ptr: Tensor | None = None,
                   dim_size: int | None = None) -> Tensor:
