@@ -117,6 +117,11 @@ class ShardWriter:
         for graph in graphs:
             if self.schema is None:
                 self._set_schema(graph)
+            keys = set(graph.keys())
+            if keys != self.schema.keys():
+                raise InvalidGraphError(f"graph {sum(self.shards) + len(self.pending)}: attributes "
+                                        f"{sorted(keys ^ self.schema.keys())} differ from the first graph's; "
+                                        "every graph of a disk-backed dataset needs the same attributes")
             self.pending.append(graph)
             self.digest.add(graph)
             if len(self.pending) == SHARD_GRAPHS:
@@ -143,15 +148,15 @@ class ShardWriter:
         shard.mkdir(parents=True)
         for key, entry in self.schema.items():
             if entry["layout"] == PYTHON:
-                values = [int(g.num_nodes) if key == "num_nodes" else g[key] for g in graphs]
+                values = [g[key] for g in graphs]
                 (shard / f"{key}.json").write_text(json.dumps(values))
                 continue
             parts = []
             for position, g in enumerate(graphs):
-                value = g[key] if key in g else None
+                value = g[key]
                 if not isinstance(value, Tensor):
-                    raise InvalidGraphError(f"graph {sum(self.shards) + position}: attribute {key!r} missing or not "
-                                            "a tensor, unlike the first graph")
+                    raise InvalidGraphError(f"graph {sum(self.shards) + position}: attribute {key!r} is not a tensor, "
+                                            "unlike the first graph's")
                 parts.append(value.reshape(1) if entry["layout"] == SCALAR else value.t() if entry["layout"] == COLUMNS else value)
             counts = np.array([p.shape[0] for p in parts], dtype=np.int64)
             stored = _smallest(torch.cat(parts).numpy())
@@ -167,7 +172,7 @@ class ShardWriter:
             raise InputFileError(f"{identity.get('name', 'dataset')}: no graph to store (every item was rejected)")
         constants = {}
         for key, entry in list(self.schema.items()):
-            if entry["layout"] != PYTHON or key == "num_nodes":
+            if entry["layout"] != PYTHON:
                 continue
             values = {json.dumps(v) for s in range(len(self.shards))
                       for v in json.loads((self.folder / f"shard-{s:05d}" / f"{key}.json").read_text())}

@@ -10,7 +10,7 @@ import graphssl.data.streams as streams
 from graphssl.data.config import DataConfig, TransformConfig
 from graphssl.data.fingerprint import dataset_fingerprint
 from graphssl.data.prepare import prepare_data
-from graphssl.errors import InputFileError
+from graphssl.errors import InputFileError, InvalidGraphError
 from tests.conftest import requires, shared_data
 
 TRANSFORMS = [TransformConfig("rwse", {"k": 4}), TransformConfig("spd", {"pairs": True})]
@@ -116,3 +116,13 @@ def test_molecule_stream_keeps_labels_and_rejects(tmp_path):
     assert_same_graphs(memory, disk)
     assert disk.rejects == memory.rejects and [r.item for r in disk.rejects] == ["row 1"]
     assert torch.isnan(disk[1].y).all() and float(disk[2].y) == 0.5
+
+
+def test_graphs_with_other_attributes_are_refused_not_dropped(tmp_path):
+    from graphssl.data.synthetic import SyntheticGraphs
+
+    graphs = list(SyntheticGraphs(4))
+    graphs[2].extra = torch.zeros(1)
+    torch.save(graphs, tmp_path / "graphs.pt")
+    with pytest.raises(InvalidGraphError, match=r"graph 2: attributes \['extra'\] differ from the first graph's"):
+        prepare_data(DataConfig(name="pyg_saved", params={"path": str(tmp_path / "graphs.pt")}, storage="disk"))
