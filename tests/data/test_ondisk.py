@@ -126,3 +126,11 @@ def test_graphs_with_other_attributes_are_refused_not_dropped(tmp_path):
     torch.save(graphs, tmp_path / "graphs.pt")
     with pytest.raises(InvalidGraphError, match=r"graph 2: attributes \['extra'\] differ from the first graph's"):
         prepare_data(DataConfig(name="pyg_saved", params={"path": str(tmp_path / "graphs.pt")}, storage="disk"))
+
+
+def test_a_mixture_may_hold_disk_and_memory_parts():
+    mixture = prepare_data([DataConfig(params={"num_graphs": 9}, storage="disk"),
+                            DataConfig(params={"num_graphs": 3, "seed": 2}, weight=3.0)])
+    assert [mixture[i].source for i in (0, 8, 9, 11)] == [0, 0, 1, 1]
+    assert torch.equal(mixture[8].x, mixture.parts[0][8].x) and not mixture.structure_only
+    assert mixture.fingerprint.startswith("sha256:")
