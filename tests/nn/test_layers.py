@@ -87,12 +87,17 @@ def test_node_batch_norm_single_node_uses_running_stats():
     assert norm(torch.empty(0, 3)).shape == (0, 3)
 
 
-def test_sparse_gine_sum_matches_index_add_values_and_gradients():
-    from graphssl.nn.conv.aggregate import gather_add_relu_sum
+def test_sparse_gine_sum_matches_index_add_values_and_gradients(monkeypatch):
+    from graphssl.nn.conv import aggregate
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)  # the CSR path runs with more than one thread
+    built = []
+    incidence = aggregate.incidence
+    monkeypatch.setattr(aggregate, "incidence", lambda *args: built.append(args) or incidence(*args))
     generator = torch.Generator().manual_seed(0)
     edge_index = GRAPH.edge_index
     x = torch.randn(GRAPH.num_nodes, 3, dtype=torch.float64, generator=generator, requires_grad=True)
     edge_emb = torch.randn(GRAPH.num_edges, 3, dtype=torch.float64, generator=generator, requires_grad=True)
-    torch.autograd.gradcheck(lambda a, e: gather_add_relu_sum(a, 2 * a, e, edge_index), (x, edge_emb))
+    torch.autograd.gradcheck(lambda a, e: aggregate.gather_add_relu_sum(a, 2 * a, e, edge_index), (x, edge_emb))
+    assert built
     expected = (2 * x).index_add(0, edge_index[1], torch.relu(x[edge_index[0]] + edge_emb))
-    torch.testing.assert_close(gather_add_relu_sum(x, 2 * x, edge_emb, edge_index), expected)
+    torch.testing.assert_close(aggregate.gather_add_relu_sum(x, 2 * x, edge_emb, edge_index), expected)

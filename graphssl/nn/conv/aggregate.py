@@ -8,8 +8,10 @@ where :math:`A_{\mathrm{dst}}` (:math:`A_{\mathrm{src}}`) is the ``[N, E]``
 incidence matrix of each edge's target (source) node, in CSR. PyTorch's CPU
 ``index_add_`` (the scatter in the forward pass and the backward of the
 gather) adds one row at a time on one thread; a CSR product runs on all
-threads. The result is the same sum, up to float rounding order. Other
-devices and dtypes keep ``index_add``.
+threads. With one thread ``index_add`` is the faster (building the two CSR
+matrices costs more than it saves), so the products are used only when torch
+runs on more than one thread. The result is the same sum, up to float
+rounding order. Other devices, dtypes and autocast keep ``index_add``.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def gather_add_relu_sum(x: Tensor, root: Tensor, edge_emb: Tensor, edge_index: T
     """
     src, dst = edge_index[0], edge_index[1]
     dtypes = {x.dtype, root.dtype, edge_emb.dtype}
-    sparse_ok = x.device.type == "cpu" and len(dtypes) == 1 and x.dtype in SPARSE_DTYPES
+    sparse_ok = (x.device.type == "cpu" and len(dtypes) == 1 and x.dtype in SPARSE_DTYPES
+                 and torch.get_num_threads() > 1)
     # Under autocast the product would be cast to a dtype CPU CSR kernels lack.
     if sparse_ok and not torch.is_autocast_enabled("cpu") and src.numel() and x.shape[0]:
         return _GatherAddReluSum.apply(x, root, edge_emb, src, dst)
