@@ -88,10 +88,6 @@ class InputSlot(nn.Module):
             if hasattr(module, "reset_parameters"):
                 module.reset_parameters()
 
-    @property
-    def structural_only(self) -> bool:
-        return all(getattr(module, "structural", False) for module in self.inputs)
-
     def forward(self, batch, node_mask: Tensor | None = None) -> Tensor:
         parts = [module(batch, node_mask) for module in self.inputs]
         if len(parts) == 1:
