@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo's tensors are tiny, so one thread per process: on a busy machine torch's worker threads
+# otherwise spin against each other (the probe took 137 s with two threads and 21 s with one, at load 8).
 demo: $(STAMP)
 	rm -rf runs/demo
-	$(BIN)/graphssl pretrain examples/configs/demo.yaml --out runs/demo
-	$(BIN)/python examples/probe_pretrained.py runs/demo/checkpoint.pt
+	OMP_NUM_THREADS=1 $(BIN)/graphssl pretrain examples/configs/demo.yaml --out runs/demo
+	OMP_NUM_THREADS=1 $(BIN)/python examples/probe_pretrained.py runs/demo/checkpoint.pt
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
