@@ -108,6 +108,10 @@ def run_phase(args) -> dict:
     import resource
 
     peak = PeakRSS()
+    # Everything the phase needs is imported before the long build starts.
+    import torch_geometric.nn  # noqa: F401
+
+    import graphssl.train.sampling  # noqa: F401
     from graphssl.data.prepare import prepare_data
 
     config = data_config(args)
@@ -145,11 +149,13 @@ def main() -> None:
 
     cache = args.cache or Path(tempfile.mkdtemp(prefix="graphssl-bench-"))
     env = {**os.environ, "GRAPHSSL_CACHE": str(cache)}
-    forwarded = [a for a in sys.argv[1:]]
+    forwarded = sys.argv[1:]
     results = []
     for phase in ("build", "reuse"):
-        out = subprocess.run([sys.executable, __file__, *forwarded, "--phase", phase], env=env, check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run([sys.executable, __file__, *forwarded, "--phase", phase], env=env,
+                             stdout=subprocess.PIPE, text=True)
+        if out.returncode != 0:
+            sys.exit(f"phase {phase} failed (exit code {out.returncode}); its error is above")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
     build, reuse = results
