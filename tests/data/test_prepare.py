@@ -8,7 +8,6 @@ from graphssl.data.config import DataConfig, TransformConfig
 from graphssl.data.prepare import attach_outputs, prepare_data
 from graphssl.data.registry import DATASETS, register_dataset
 from graphssl.data.rejects import Reject
-from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.pe.rwse import RWSE
 from graphssl.pe.spd import SPD
