@@ -1,4 +1,4 @@
-"""Disk-backed datasets: same graphs as in memory, processed once, cached outside the source, read lazily."""
+"""Disk-backed datasets (ondisk, shards, streams): same graphs as in memory, processed once, cached outside the source, read lazily."""
 
 import pickle
 
@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import graphssl.data.ondisk as ondisk
+import graphssl.data.shards as shards
 import graphssl.data.streams as streams
 from graphssl.data.config import DataConfig, TransformConfig
 from graphssl.data.fingerprint import dataset_fingerprint
@@ -19,7 +20,7 @@ TRANSFORMS = [TransformConfig("rwse", {"k": 4}), TransformConfig("spd", {"pairs"
 @pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHSSL_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(ondisk, "SHARD_GRAPHS", 7)  # several shards even for tiny datasets
+    monkeypatch.setattr(shards, "SHARD_GRAPHS", 7)  # several shards even for tiny datasets
     return tmp_path / "cache"
 
 
@@ -71,7 +72,7 @@ def test_an_unfinished_build_is_never_taken_for_a_cache(cache):
     folder, _ = ondisk.cache_folder(config, transforms)
     (folder / "shard-00000").mkdir(parents=True)  # what a killed build could leave behind
     disk = prepare_data(config)
-    assert len(disk) == 5 and (folder / ondisk.META_FILE).is_file()
+    assert len(disk) == 5 and (folder / shards.META_FILE).is_file()
     assert not list(folder.parent.glob("*.tmp-*"))
 
 
