@@ -183,3 +183,17 @@ def test_sample_node_mask_counts_per_graph(ratio):
     expected = torch.minimum(torch.round(sizes * ratio).long().clamp(min=1), (sizes - 1).clamp(min=1))
     expected[0] = 0
     assert torch.equal(counts, expected)
+
+
+def test_drop_edges_view_splits_back_into_its_graphs():
+    graphs = [make_graph(6, [(i, (i + 1) % 6) for i in range(6)], CATEGORICAL_SPEC, seed=s) for s in range(3)]
+    for g in graphs:
+        g.edge_id = torch.arange(g.edge_index.shape[1])
+    view = DropEdges(0.5, generator=generator(4))(Batch.from_data_list(graphs))
+    parts = view.to_data_list()
+    assert sum(p.edge_index.shape[1] for p in parts) == view.edge_index.shape[1] < 36
+    for part, graph in zip(parts, graphs):
+        # Each part keeps exactly the edges (and their features) it was given, in its own numbering.
+        assert torch.equal(part.edge_index, graph.edge_index[:, part.edge_id])
+        assert torch.equal(part.edge_attr, graph.edge_attr[part.edge_id])
+        assert torch.equal(part.x, graph.x)
