@@ -30,6 +30,7 @@ from torch import Tensor
 
 from graphssl.data.levels import attribute_specs, group_counts_attribute, item_set
 from graphssl.data.spec import LEVELS, AttributeSpec, GraphSpec
+from graphssl.errors import InvalidGraphError
 
 
 def _rows(value: Tensor, attribute: AttributeSpec) -> Tensor:
@@ -57,7 +58,11 @@ def survivors(data, keep: dict[str, Tensor], spec: GraphSpec | None = None) -> d
     given, and for every index map's items (edges, pairs, memberships).
     """
     attrs = attribute_specs(data, spec)
-    sets = {key: item_set(data, key, a) for key, a in attrs.items()}
+    return _survivors(data, keep, attrs, {key: item_set(data, key, a) for key, a in attrs.items()}, spec)
+
+
+def _survivors(data, keep: dict[str, Tensor], attrs: dict[str, AttributeSpec], sets: dict[str, str],
+               spec: GraphSpec | None) -> dict[str, Tensor]:
     keep = dict(keep)
     maps = {key: a for key, a in attrs.items() if a.index_of and isinstance(data[key], Tensor)}
     # Groups: a group item survives while one of its memberships (member level given) does.
@@ -78,7 +83,8 @@ def survivors(data, keep: dict[str, Tensor], spec: GraphSpec | None = None) -> d
         ready = [key for key, a in pending.items()
                  if all(level in keep or level not in producers or level == sets[key] for level in a.index_of)]
         if not ready:
-            raise ValueError(f"index maps {sorted(pending)} point into each other; declare their levels in GraphSpec")
+            raise InvalidGraphError(f"index maps {sorted(pending)} point into each other; declare their levels in "
+                                    "GraphSpec.attributes")
         for key in ready:
             a = pending.pop(key)
             rows = _rows(data[key], a)
@@ -115,7 +121,7 @@ def select(data, keep: dict[str, Tensor], spec: GraphSpec | None = None):
     """
     attrs = attribute_specs(data, spec)
     sets = {key: item_set(data, key, a) for key, a in attrs.items()}
-    masks = survivors(data, keep, spec)
+    masks = _survivors(data, keep, attrs, sets, spec)
     renumber = {level: _new_index(mask) for level, mask in masks.items()}
     out = copy.copy(data)
     for key, a in attrs.items():
