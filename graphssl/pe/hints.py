@@ -3,17 +3,15 @@
 The pe layer is called from Python (``CycleCounts(max_paths=...)``) and from
 the ``graphssl pe`` command (``--max-paths``). A message that suggests a fix
 must name the knob in the reader's language, so it is written once as a
-template with one field per parameter::
+template with one ``{field}`` per parameter::
 
-    raise param_error(InvalidGraphError, "graph 3: ... raise {max_paths}", max_paths=Param("max_paths"))
+    raise param_error(InvalidGraphError, "graph 3: ... raise {cap}", cap=Param("max_paths"))
 
-(the template may be an f-string for everything else; ``{{max_paths}}`` there).
-
-``str(error)`` spells the fields in Python (`` raise max_paths``,
-``pass directed='symmetrize'``); :func:`spell` spells them with another
-vocabulary, e.g. the command line's ``{"max_paths": "--max-paths"}``, so the
-same error reads ``raise --max-paths`` there. Errors without parameters are
-spelt by ``str``.
+(inside an f-string the field is written ``{{cap}}``). ``str(error)`` spells
+the fields in Python (``raise max_paths``, ``pass directed='symmetrize'``);
+:func:`spell` spells them with another vocabulary, e.g. the command line's
+``{"max_paths": "--max-paths"}``, so the same error reads ``raise
+--max-paths`` there. Errors without parameters are spelt by ``str``.
 """
 
 from __future__ import annotations

@@ -242,3 +242,16 @@ def test_help_states_the_defaults_the_kinds_use(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert f"rrwp) accept (default: {PAIRWISE_MAX_NODES})" in text
     assert f"counting cycles (default: {MAX_PATHS})" in text
+
+
+def test_every_parameter_a_pe_message_names_has_a_flag():
+    import re
+    from pathlib import Path
+
+    import graphssl.pe
+    from graphssl.cli.pe import FLAGS
+
+    sources = Path(graphssl.pe.__file__).parent.glob("*.py")
+    named = {name for path in sources for name in re.findall(r'Param\("(\w+)"', path.read_text())}
+    assert {"directed", "max_nodes", "max_paths", "max_length", "fmt"} <= named
+    assert named <= set(FLAGS), f"no flag spelling for {sorted(named - set(FLAGS))}"
