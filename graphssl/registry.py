@@ -14,7 +14,14 @@ RDKit). Every registry behaves the same way:
 
 :func:`import_plugins` imports the modules a config lists under
 ``imports:``, so a user's own classes register themselves without any edit
-to graphssl.
+to graphssl. Installed packages (and graphssl's own systems, which the core
+never imports) can instead declare an entry point in the group
+:data:`PLUGIN_GROUP`; a name not found in any registry loads those modules
+once and looks again, so ``encoder: {name: gfse}`` works with no
+``imports:`` line::
+
+    [project.entry-points."graphssl.plugins"]
+    gfse = "graphssl.gfse"
 
 Example::
 
@@ -34,6 +41,30 @@ from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 from graphssl.errors import ConfigError
 
 T = TypeVar("T")
+
+#: Entry-point group whose modules register encoders, objectives, datasets or transforms on import.
+PLUGIN_GROUP = "graphssl.plugins"
+_plugins_loaded = False
+
+
+def load_entry_point_plugins() -> bool:
+    """Import every module declared in the :data:`PLUGIN_GROUP` entry-point group, once per process.
+
+    Returns ``True`` the first time (modules were imported), ``False`` after.
+    A plugin that fails to import raises :class:`ConfigError` naming it.
+    """
+    global _plugins_loaded
+    if _plugins_loaded:
+        return False
+    _plugins_loaded = True
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=PLUGIN_GROUP):
+        try:
+            entry.load()
+        except ImportError as exc:
+            raise ConfigError(f"graphssl plugin {entry.name!r} ({entry.value}) cannot be imported: {exc}") from None
+    return True
 
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> str:
@@ -96,6 +127,8 @@ class Registry(Generic[T]):
 
     def get(self, name: str) -> T:
         """The entry registered as ``name`` (imported if it was registered lazily)."""
+        if name not in self._entries and load_entry_point_plugins():
+            return self.get(name)
         if name not in self._entries:
             known = ", ".join(sorted(self._entries)) or "none"
             tail = f"; {self.hint}" if self.hint else ""

@@ -53,3 +53,27 @@ def test_import_plugins_names_the_module():
     import_plugins(["json"])
     with pytest.raises(ConfigError, match=r"imports\[0\]: cannot import 'no_such_module_xyz'"):
         import_plugins(["no_such_module_xyz"])
+
+
+def test_unknown_name_loads_entry_point_plugins_once(monkeypatch):
+    from importlib import metadata
+
+    import graphssl.registry as registry_module
+
+    registry = Registry("widget")
+    loads = []
+
+    class FakeEntryPoint:
+        name, value = "toy", "toy_plugin"
+
+        def load(self):
+            loads.append(self.name)
+            registry.register("from_plugin", make)  # what importing the plugin module does
+
+    groups = []
+    monkeypatch.setattr(metadata, "entry_points", lambda group: groups.append(group) or [FakeEntryPoint()])
+    monkeypatch.setattr(registry_module, "_plugins_loaded", False)
+    assert registry.get("from_plugin") is make
+    with pytest.raises(ConfigError, match="unknown widget 'other'"):
+        registry.get("other")
+    assert groups == [registry_module.PLUGIN_GROUP] and loads == ["toy"]
