@@ -66,10 +66,11 @@ def main() -> None:
     for seed in range(args.seeds):
         split = per_class_split(labels, args.per_class, valid_fraction=0.1, seed=seed)
         random_features = embed(resolve_encoder(random_config, seed=seed).eval(), graphs, task)
+        parts = {name: torch.as_tensor(index) for name, index in zip(("train", "valid", "test"), split)}
         for row, (features, targets) in ((pretrained, pretrained_features), (random_init, random_features)):
-            parts = {name: torch.as_tensor(index) for name, index in zip(("train", "valid", "test"), split)}
             result = fit_linear_probe({name: features[i] for name, i in parts.items()},
-                                      {name: targets[i] for name, i in parts.items()}, task, LinearProbeConfig(seed=seed))
+                                      {name: targets[i] for name, i in parts.items()}, task,
+                                      LinearProbeConfig(seed=seed))
             row.seeds.append(seed)
             row.runs.append(flatten_metrics(result))
     split = per_class_split(labels, args.per_class, valid_fraction=0.1, seed=0)

@@ -50,7 +50,8 @@ def test_permutation_equivariance(index):
 
 def test_path_budget_names_the_graph():
     batch = Batch.from_data_list([to_data(nx.path_graph(4)), to_data(nx.complete_graph(9))])
-    with pytest.raises(InvalidGraphError, match=r"graph 1: counting cycles up to length 8 needs more than 1000 .*raise max_paths \(now 1000\)$"):
+    message = r"graph 1: counting cycles up to length 8 needs more than 1000 .*raise max_paths \(now 1000\)$"
+    with pytest.raises(InvalidGraphError, match=message):
         CycleCounts(max_paths=1000).compute(batch)
 
 
