@@ -10,9 +10,10 @@ Two phases, each in a fresh process so its memory is its own:
    reports the time from process start (imports included) to the first
    batch, then the same training steps and the peak RSS.
 
-Peak RSS is sampled every 0.2 s over the process and all its children
-together (psutil), next to ``getrusage``'s ``ru_maxrss`` for the process and
-for its largest child.
+Peak memory is sampled every 0.5 s over the process and all its children
+together (psutil: summed RSS, and summed PSS, which counts pages shared with
+forked workers once), next to ``getrusage``'s ``ru_maxrss`` for the process
+and for its largest child.
 
     PYTHONPATH=. python benchmarks/pretrain_data.py --limit 100000 --n-jobs 2
     PYTHONPATH=. python benchmarks/pretrain_data.py            # the full 1,584,663 molecules
@@ -34,12 +35,17 @@ DEFAULT_CSV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "
 
 
 class PeakRSS:
-    """Largest summed RSS of this process and its children, sampled in a background thread."""
+    """Largest summed RSS and PSS of this process and its children, sampled in a background thread.
 
-    def __init__(self, interval: float = 0.2) -> None:
+    Summed RSS counts pages shared between the parent and its forked workers
+    once per process (an upper bound); PSS splits each shared page between
+    the processes sharing it (what the group really holds).
+    """
+
+    def __init__(self, interval: float = 0.5) -> None:
         import psutil
 
-        self.process, self.interval, self.peak = psutil.Process(), interval, 0
+        self.process, self.interval, self.peak, self.peak_pss = psutil.Process(), interval, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -48,13 +54,14 @@ class PeakRSS:
         import psutil
 
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             for proc in [self.process] + self.process.children(recursive=True):
                 try:
-                    total += proc.memory_info().rss
+                    info = proc.memory_full_info()
                 except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+                    continue
+                total, pss = total + info.rss, pss + info.pss
+            self.peak, self.peak_pss = max(self.peak, total), max(self.peak_pss, pss)
             self._stop.wait(self.interval)
 
     def stop(self) -> int:
@@ -125,7 +132,7 @@ def run_phase(args) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {"phase": args.phase, "graphs": len(dataset), "rejects": len(dataset.rejects), "prepare_s": prepared,
             "first_batch_s": first["seconds"], "train_s": trained, "steps": args.steps,
-            "peak_rss_sampled_gb": sampled / 1e9, "maxrss_self_gb": own / 1e9, "maxrss_largest_child_gb": children / 1e9,
+            "peak_rss_sampled_gb": sampled / 1e9, "peak_pss_sampled_gb": peak.peak_pss / 1e9, "maxrss_self_gb": own / 1e9, "maxrss_largest_child_gb": children / 1e9,
             "cache": str(dataset.folder)}
 
 
@@ -162,7 +169,8 @@ def main() -> None:
     rate = build["graphs"] / build["prepare_s"]
     print(f"molecules {build['graphs']:,} (rejected {build['rejects']}); build {build['prepare_s']:.1f} s "
           f"({rate:,.0f} mol/s, full 1,584,663 extrapolated {1584663 / rate / 60:.1f} min); "
-          f"peak RSS build {build['peak_rss_sampled_gb']:.2f} GB, reuse {reuse['peak_rss_sampled_gb']:.2f} GB; "
+          f"peak RSS build {build['peak_rss_sampled_gb']:.2f} GB (PSS {build['peak_pss_sampled_gb']:.2f}), "
+          f"reuse {reuse['peak_rss_sampled_gb']:.2f} GB; "
           f"cached restart to first batch {reuse['first_batch_s']:.1f} s")
 
 
