@@ -7,8 +7,9 @@ graph's item number in the source, and fresh graphs that transforms may
 change in place.
 
 ``molecule_csv`` streams straight from the CSV file: SMILES are featurized
-:data:`CHUNK_GRAPHS` at a time with :func:`graphssl.chem.featurize.iter_chunks`
-(``n_jobs`` processes), giving the same graphs, labels and rejects as
+with :func:`graphssl.chem.featurize.iter_chunks` (``n_jobs`` processes) one
+window of :data:`FEATURIZE_WINDOW` molecules at a time and handed on in
+chunks of :data:`CHUNK_GRAPHS`, giving the same graphs, labels and rejects as
 :class:`graphssl.chem.datasets.MoleculeCSVDataset` with the same parameters,
 without ever collating the whole file. Any other dataset is built with its
 registered class and read graph by graph (its spec inferred with one pass
@@ -30,6 +31,9 @@ from graphssl.data.rejects import Reject, rejects_of
 from graphssl.data.spec import GraphSpec, infer_spec
 from graphssl.errors import ConfigError, InputFileError
 from graphssl.registry import check_params
+
+#: Molecules featurized per round of worker processes (bounds how far workers run ahead).
+FEATURIZE_WINDOW = 65536
 
 
 class GraphStream:
@@ -55,9 +59,25 @@ def _dataset_stream(config: DataConfig, where: str) -> GraphStream:
     return GraphStream(spec, chunks, rejects_of(dataset))
 
 
+def _featurized(inputs: list, featurizer, n_jobs: int) -> Iterator:
+    """Featurized chunks of ``inputs`` in order (rows index ``inputs``), :data:`FEATURIZE_WINDOW` molecules at a time.
+
+    Forked workers featurize ahead of the consumer and hold their finished
+    chunks until it takes them; running them over one window at a time
+    bounds that backlog, so memory does not grow with the file.
+    """
+    from graphssl.chem.featurize import iter_chunks
+
+    for start in range(0, len(inputs), FEATURIZE_WINDOW):
+        for chunk in iter_chunks(inputs[start : start + FEATURIZE_WINDOW], featurizer, n_jobs):
+            chunk.rows = [start + row for row in chunk.rows]
+            chunk.rejects = [(start + row, item, reason) for row, item, reason in chunk.rejects]
+            yield chunk
+
+
 def _molecule_csv_stream(config: DataConfig, where: str) -> GraphStream:
     from graphssl.chem.chunk import to_data_list
-    from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
+    from graphssl.chem.featurize import FeaturizerOptions
     from graphssl.chem.io import read_csv_table
     from graphssl.chem.spec import molecule_spec
 
@@ -88,7 +108,7 @@ def _molecule_csv_stream(config: DataConfig, where: str) -> GraphStream:
         table = read_csv_table(path, args["smiles_column"], targets, args["limit"])
         labels = None if table.labels is None else torch.from_numpy(table.labels)
         pending, rows, first = [], [], 0
-        for chunk in iter_chunks(table.inputs, featurizer, args["n_jobs"]):
+        for chunk in _featurized(table.inputs, featurizer, args["n_jobs"]):
             rejects.extend(Reject(table.source, table.items[row], reason) for row, _, reason in chunk.rejects)
             graphs = to_data_list(chunk)
             if labels is not None:

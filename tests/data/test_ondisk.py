@@ -108,15 +108,16 @@ def test_molecule_stream_equals_the_in_memory_dataset(fragments):
 
 
 @requires("rdkit")
-def test_molecule_stream_keeps_labels_and_rejects(tmp_path):
+def test_molecule_stream_keeps_labels_and_rejects(tmp_path, monkeypatch):
+    monkeypatch.setattr(streams, "FEATURIZE_WINDOW", 2)  # rows 2-3 are a second window: offsets must hold
     csv = tmp_path / "mols.csv"
-    csv.write_text("smiles,p\nCCO,1\nC1CC,0\nc1ccccc1,\nCC(=O)O,0.5\n")
+    csv.write_text("smiles,p\nCCO,1\nCC(=O)O,0.5\nC1CC,0\nc1ccccc1,\n")
     params = {"path": str(csv), "target_columns": ["p"]}
     memory = prepare_data(DataConfig(name="molecule_csv", params=params))
     disk = prepare_data(DataConfig(name="molecule_csv", params=params, storage="disk"))
     assert_same_graphs(memory, disk)
-    assert disk.rejects == memory.rejects and [r.item for r in disk.rejects] == ["row 1"]
-    assert torch.isnan(disk[1].y).all() and float(disk[2].y) == 0.5
+    assert disk.rejects == memory.rejects and [r.item for r in disk.rejects] == ["row 2"]
+    assert float(disk[1].y) == 0.5 and torch.isnan(disk[2].y).all() and disk[2].num_nodes == 6
 
 
 def test_graphs_with_other_attributes_are_refused_not_dropped(tmp_path):
