@@ -8,7 +8,7 @@ Importing this package registers the encoder ``gfse``, the objectives
 
 from graphssl.gfse.encoder import GFSEConfig, GFSEEncoder
 from graphssl.gfse.inputs import structural_inputs
-from graphssl.gfse import corpus, objectives  # noqa: F401  (registration)
+from graphssl.gfse import corpus, motif_targets, objectives  # noqa: F401  (registration)
 from graphssl.gfse.transform import GFSEKind, GFSETransform, load_gfse
 from graphssl.gfse.module import GFSEInput
 

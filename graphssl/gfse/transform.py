@@ -49,7 +49,9 @@ def load_gfse(checkpoint: str | Path, width: int | None = None) -> nn.Module:
 
 
 def encode_nodes(encoder: nn.Module, batch, batch_size: int) -> Tensor:
-    """``encoder``'s node outputs ``[N, d]`` of every graph of ``batch``, ``batch_size`` graphs at a time."""
+    """``encoder``'s node outputs ``[N, d]`` of every graph of ``batch`` (or a list), ``batch_size`` graphs at a time."""
+    if isinstance(batch, (list, tuple)):
+        batch = Batch.from_data_list([Data(edge_index=g.edge_index, num_nodes=g.num_nodes) for g in batch])
     ptr = batch.ptr if hasattr(batch, "ptr") and batch.ptr is not None else torch.tensor([0, batch.num_nodes])
     if int(ptr[-1]) == 0:
         return torch.zeros(0, encoder.out_dim)
@@ -80,7 +82,7 @@ class GFSETransform:
         self.encoder = load_gfse(checkpoint, width)
 
     def compute(self, graphs) -> dict[str, Tensor]:
-        """Batched form: ``{attr_name: [N, d]}`` for a ``Data`` or ``Batch``."""
+        """Batched form: ``{attr_name: [N, d]}`` for a ``Data``, ``Batch`` or list of graphs."""
         return {self.attr_name: encode_nodes(self.encoder, graphs, self.batch_size)}
 
     def __call__(self, data):
