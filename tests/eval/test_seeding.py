@@ -27,8 +27,11 @@ def run_finetune(encoder, graphs):
 
 
 @pytest.mark.parametrize("runner", [run_probe, run_finetune])
-def test_runner_keeps_global_rng_and_repeats(runner):
+@pytest.mark.parametrize("from_config", [False, True])
+def test_runner_keeps_global_rng_and_repeats(runner, from_config):
     graphs, encoder = separable_graphs(24), tiny_encoder()
+    if from_config:
+        encoder = encoder_config_to_dict(encoder.config)
     torch.manual_seed(1234)
     state = torch.get_rng_state()
     first = runner(encoder, graphs)
