@@ -5,6 +5,8 @@
 - ``extract PART.step [...] [--out graphs.pt]``: STEP -> gAAG, with a summary per file.
 - ``dataset NAME [ROOT] [--split S]``: build (or reuse) a dataset cache and report rejected files.
 - ``stats NAME [ROOT] --out stats.json``: fit attribute normalisation statistics on a split.
+- ``predict PART.step [...] [--model M] [--json OUT.json] [--png OUT.png]``: per-face machining-feature
+  classes from a segmenter (:mod:`graphssl.brepmae.prediction`).
 
 Every flag value is checked when the command line is read (argparse types;
 exit 2 naming the flag). Batch commands report rejected files through
@@ -143,6 +145,27 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             sub.add_argument("--out", type=_with_suffix(".json"), required=True, help="statistics .json to write")
         _add_extract_options(sub)
         sub.set_defaults(func=func)
+
+    predict = commands.add_parser(
+        "predict", help="predict the machining-feature class of every face",
+        description="Predict every face's machining-feature class with a per-face segmenter: its class name and "
+                    "probability, keyed by the face's traversal index and STEP (ADVANCED_FACE) name; degenerate "
+                    "faces are predicted too and flagged. Files are read with the model's extraction settings. "
+                    "A file that fails gets one line naming it and the others are still predicted; the command "
+                    "exits 1 if some fail and 2 if all do. JSON layout: docs/brepmae.md.")
+    predict.add_argument("steps", nargs="+", help="STEP files")
+    predict.add_argument("--model", default="mfcad-seg",
+                         help="segmenter file (.pt, from scripts/brepmae_segment.py --export) or a shipped "
+                              "segmenter's name (default mfcad-seg)")
+    predict.add_argument("--json", type=_with_suffix(".json"), default=None, help="write the predictions here")
+    predict.add_argument("--png", type=_with_suffix(".png"), default=None,
+                         help="draw the part coloured by predicted class (several files: OUT_<part>.png)")
+    predict.add_argument("--face-grid", type=grid_samples, nargs=2, default=None, metavar=("NU", "NV"),
+                         help="UV samples per face (default: the model's; must equal it)")
+    predict.add_argument("--edge-grid", type=grid_samples, default=None,
+                         help="U samples per edge (default: the model's; must equal it)")
+    predict.add_argument("--quiet", action="store_true", help="no progress bar")
+    predict.set_defaults(func=run_predict)
 
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
     return parser
@@ -284,3 +307,43 @@ def run_stats(args) -> int:
     stats.save(args.out)
     print(f"fitted on {stats.num_graphs} graphs ({stats.num_faces} faces); wrote {args.out}")
     return 0
+
+
+def run_predict(args) -> int:
+    import json
+
+    from graphssl.brepmae.prediction import extraction_options, predict, resolve_segmenter
+    from graphssl.errors import ConfigError
+
+    segmenter = resolve_segmenter(args.model)
+    options = extraction_options(segmenter.card)
+    flags = (("--face-grid", "face_grid_size", args.face_grid and tuple(args.face_grid)),
+             ("--edge-grid", "edge_grid_size", args.edge_grid))
+    for flag, key, value in flags:
+        if value is not None and value != getattr(options, key):
+            expected = getattr(options, key)
+            raise ConfigError(f"{flag}: the model {args.model} was trained on {key}="
+                              f"{list(expected) if isinstance(expected, tuple) else expected}, the extraction asks "
+                              f"for {list(value) if isinstance(value, tuple) else value}")
+    results = predict(args.steps, segmenter, png=args.png, progress=len(args.steps) > 1 and not args.quiet,
+                      skip_errors=True)
+    failed = [r for r in results if r.error is not None]
+    for result in results:
+        if result.error is not None:
+            print(f"graphssl: error: {result.error}", file=sys.stderr)
+            continue
+        counts: dict[str, int] = {}
+        for face in result.faces:
+            counts[face.class_name] = counts.get(face.class_name, 0) + 1
+        degenerate = sum(face.degenerate for face in result.faces)
+        print(f"{result.file}: {len(result.faces)} faces ({degenerate} degenerate): "
+              + ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"model": segmenter.card.get("name"), "classes": segmenter.card["classes"],
+                   "parts": [r.to_dict() for r in results]}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    if failed:
+        print(f"graphssl: cad predict: {len(failed)} of {len(results)} files failed", file=sys.stderr)
+    return (2 if len(failed) == len(results) else 1) if failed else 0

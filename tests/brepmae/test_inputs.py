@@ -1,0 +1,88 @@
+"""The ``brep_face`` / ``brep_edge`` inputs: shapes, masked faces never read, masked normals hidden on their edges."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch_geometric.data import Batch
+
+from graphssl.brepmae.edge_input import EdgeInput, hide_face_normals
+from graphssl.brepmae.face_input import FaceInput
+from graphssl.errors import ConfigError, InvalidGraphError
+from tests.brepmae.conftest import tiny_encoder, tiny_part, tiny_spec
+
+
+def test_face_input_masked_rows_are_the_token_and_independent_of_their_grid(part):
+    torch.manual_seed(0)
+    module = FaceInput(tiny_spec(), "node", 8).eval()
+    mask = torch.tensor([False, True, False, True])
+    out = module(part, mask)
+    assert out.shape == (4, 8)
+    assert torch.equal(out[1], module.mask_token.detach()) and torch.equal(out[3], module.mask_token.detach())
+    changed = part.clone()
+    changed.face_grid[mask] = torch.randn(2, 7, 3, 3)
+    changed.x[mask, 6:] = torch.randn(2, 5)
+    assert torch.equal(module(changed, mask), out)
+    # Unmasked faces are embedded on their own (no batch statistics in eval mode): same as unmasked input.
+    assert torch.allclose(module(part)[~mask], out[~mask])
+
+
+def test_face_input_batch_norm_never_sees_masked_faces(part):
+    """In training mode the CNN's batch statistics come from unmasked faces only."""
+    torch.manual_seed(0)
+    module = FaceInput(tiny_spec(), "node", 8).train()
+    mask = torch.tensor([True, False, False, False])
+    changed = part.clone()
+    changed.face_grid[0] = 100 * torch.randn(7, 3, 3)
+    assert torch.equal(module(changed, mask), module(part, mask))
+
+
+def test_hide_face_normals_by_edge_direction_hand_example():
+    """Edges 0->1, 1->2, 2->0 with face 1 masked: edge 0->1 hides right, 1->2 hides left, 2->0 nothing."""
+    edge_index = torch.tensor([[0, 1, 2], [1, 2, 0]])
+    grid = torch.arange(3 * 12 * 2, dtype=torch.float).view(3, 12, 2)
+    token = torch.tensor([7.0, 8.0, 9.0])
+    hidden = hide_face_normals(grid, edge_index, torch.tensor([False, True, False]), token)
+    filled = token.view(3, 1).expand(3, 2)
+    assert torch.equal(hidden[0, 9:12], filled) and torch.equal(hidden[0, :9], grid[0, :9])
+    assert torch.equal(hidden[1, 6:9], filled) and torch.equal(hidden[1, 9:], grid[1, 9:])
+    assert torch.equal(hidden[1, :6], grid[1, :6])
+    assert torch.equal(hidden[2], grid[2])
+
+
+def test_edge_input_reads_the_mask_argument_or_the_batch_attribute(part):
+    torch.manual_seed(0)
+    module = EdgeInput(tiny_spec(), "edge", 8).eval()
+    mask = torch.tensor([True, False, False, False])
+    changed = part.clone()
+    # Face 0's normal on its edges: left where 0 is the source, right where it is the target.
+    changed.edge_grid[part.edge_index[0] == 0, 6:9] = 5.0
+    changed.edge_grid[part.edge_index[1] == 0, 9:12] = -5.0
+    assert torch.equal(module(changed, mask), module(part, mask))
+    assert not torch.equal(module(changed), module(part))
+    changed.masked_faces = mask
+    part.masked_faces = mask
+    assert torch.equal(module(changed), module(part))
+
+
+def test_encoder_with_both_inputs_gives_per_face_embeddings():
+    spec = tiny_spec()
+    encoder = tiny_encoder(spec)
+    out = encoder(Batch.from_data_list([tiny_part(4), tiny_part(5, seed=1)]))
+    assert out.node.shape == (9, 16) and out.graph.shape == (2, 16)
+
+
+def test_wrong_grid_size_names_the_attribute_and_both_shapes():
+    module = FaceInput(tiny_spec(grid=(4, 4)), "node", 8)
+    with pytest.raises(InvalidGraphError, match=r"face_grid has shape \(4, 7, 3, 3\), this encoder reads \[4, 7, 4, 4\]"):
+        module(tiny_part())
+
+
+def test_inputs_refuse_the_other_slot_and_missing_grids():
+    from graphssl.cad.extract import ExtractOptions
+    from graphssl.cad.spec import cad_graph_spec
+
+    with pytest.raises(ConfigError, match="cannot fill the edge slot"):
+        FaceInput(tiny_spec(), "edge", 8)
+    with pytest.raises(ConfigError, match="no edge attribute 'edge_grid'"):
+        EdgeInput(cad_graph_spec(ExtractOptions(edge_grids=False)), "edge", 8)
