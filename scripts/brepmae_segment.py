@@ -59,6 +59,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--subsets", type=Path, default=None, help="subset files folder (default OUT/subsets)")
     parser.add_argument("--export", type=Path, default=None, help="write the 100%% segmenter here (.pt)")
     parser.add_argument("--resume", action="store_true", help="skip runs whose OUT/runs/*.json exists")
+    parser.add_argument("--workers", type=positive_int, default=None, help="extraction processes (default: all cores)")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
     if args.pretrained is None and args.encoder_config is None:
@@ -98,7 +99,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     splits = {}
     for split in ("train", "val", "test"):
-        dataset = MFCAD(args.root, split=split, progress=False)
+        dataset = MFCAD(args.root, split=split, progress=False, num_workers=args.workers)
         graphs = [dataset[i] for i in range(len(dataset))]
         splits[split] = graphs[: args.max_parts] if args.max_parts else graphs
     spec, classes, options = dataset.spec, dataset.classes, dataset.options

@@ -86,3 +86,20 @@ def test_inputs_refuse_the_other_slot_and_missing_grids():
         FaceInput(tiny_spec(), "edge", 8)
     with pytest.raises(ConfigError, match="no edge attribute 'edge_grid'"):
         EdgeInput(cad_graph_spec(ExtractOptions(edge_grids=False)), "edge", 8)
+
+
+def test_gps_encoder_takes_the_same_inputs():
+    from graphssl.nn import build_encoder, encoder_config_from_dict
+
+    spec = tiny_spec()
+    config = encoder_config_from_dict({"conv": "gps", "gps_local": "gine", "gps_heads": 2, "hidden_dim": 16,
+                                       "num_layers": 1, "node_inputs": [{"name": "brep_face"}],
+                                       "edge_inputs": [{"name": "brep_edge"}]})
+    encoder = build_encoder(config, spec).eval()
+    batch = Batch.from_data_list([tiny_part(4), tiny_part(3, seed=1)])
+    mask = torch.tensor([True, False, False, False, False, True, False])
+    out = encoder(batch, node_mask=mask)
+    assert out.node.shape == (7, 16)
+    changed = batch.clone()
+    changed.face_grid[mask] = 0.0
+    assert torch.equal(encoder(changed, node_mask=mask).node, out.node)
