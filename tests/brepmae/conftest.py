@@ -52,8 +52,7 @@ def tiny_encoder(spec, hidden: int = 16, layers: int = 2):
 
     torch.manual_seed(0)
     config = encoder_config_from_dict({"hidden_dim": hidden, "num_layers": layers, "node_inputs": [{"name": "brep_face"}],
-                                       "edge_inputs": [{"name": "brep_edge"}],
-                                       })
+                                       "edge_inputs": [{"name": "brep_edge"}]})
     return build_encoder(config, spec)
 
 
