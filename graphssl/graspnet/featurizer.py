@@ -30,7 +30,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import torch
-from torch_geometric.data import Batch
 from torch_geometric.utils import scatter
 
 from graphssl.errors import CheckpointError, ConfigError, InputFileError, InvalidGraphError

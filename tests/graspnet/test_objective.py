@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-import torch.nn.functional as F
 
 from graphssl.errors import ConfigError
 from tests.conftest import requires
