@@ -30,6 +30,7 @@ for _name, _target in {
     "tu": "graphssl.data.tu:GINTUDataset",
     "pyg_saved": "graphssl.data.saved:SavedGraphs",
     "molecule_csv": "graphssl.chem.datasets:MoleculeCSVDataset",
+    "molecule_graphs": "graphssl.chem.storage:FeaturizedMolecules",
     "mfcad": "graphssl.cad.datasets.mfcad:MFCAD",
     "mfinstseg": "graphssl.cad.datasets.mfinstseg:MFInstSeg",
     "mfcadpp": "graphssl.cad.datasets.mfcadpp:MFCADPP",

@@ -87,6 +87,10 @@ def test_featurized_molecules_reads_lazily_with_the_cards_spec(tmp_path):
     assert dataset.spec == expected and len(dataset) == 20 and dataset.rejects == []
     for graph, reference in zip(dataset, load_saved_graphs(out)):
         assert all(torch.equal(graph[k], reference[k]) for k in reference.keys() if isinstance(reference[k], torch.Tensor))
+    from graphssl.data.registry import build_dataset
+
+    by_name = build_dataset("molecule_graphs", {"path": str(out)})
+    assert by_name.spec == expected and len(by_name) == 20
     out.with_suffix(".json").unlink()
     with pytest.raises(InputFileError, match=r"g.json: file not found"):
         FeaturizedMolecules(out)
