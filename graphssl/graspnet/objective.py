@@ -1,7 +1,7 @@
 r"""``fragment_jepa``: predict the EMA target's embeddings of masked atoms and masked fragments.
 
 GraSPNet (Wu et al., "Hierarchical Molecular Representation Learning via
-Fragment-Based Self-Supervised Embedding Prediction", arXiv 2602.20344)
+Fragment-Based Self-Supervised Embedding Prediction", arXiv 2602.20344, 2026)
 pretrains in latent space on two levels. Per step:
 
 1. draw, per molecule, ``fragment_ratio`` of its fragments (all their atoms
