@@ -1,7 +1,7 @@
 r"""``brep_mae``: mask B-rep faces, rebuild their UV-grids and attributes from the rest of the part.
 
 BRepMAE (Yao et al., "Self-Supervised Masked BRep Autoencoders for Machining
-Feature Recognition", arXiv 2602.22701) pretrains on unlabelled gAAG graphs.
+Feature Recognition", arXiv 2602.22701, 2026) pretrains on unlabelled gAAG graphs.
 No code is public; the choices here are ours (``docs/brepmae.md``):
 
 1. ``mask_ratio`` of each part's faces are masked (the core's per-graph node

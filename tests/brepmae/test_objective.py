@@ -7,7 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch_geometric.data import Batch
 
-from graphssl.brepmae.targets import face_targets
+# graphssl.brepmae is imported inside the tests, not at collection: the core's objective tests parametrize
+# over every objective registered when they are collected, and brep_mae needs face grids their graphs lack.
 from graphssl.errors import ConfigError
 from graphssl.objectives import StepContext, build_objective
 from tests.brepmae.conftest import tiny_encoder, tiny_part, tiny_spec
@@ -15,6 +16,8 @@ from tests.brepmae.conftest import tiny_encoder, tiny_part, tiny_spec
 
 def test_targets_by_hand():
     """One plane face: centroid (0.5, 0, -0.5), a 2x2 grid; points are relative to the centroid."""
+    from graphssl.brepmae.targets import face_targets
+
     x = torch.zeros(1, 11)
     x[0, 0], x[0, 6], x[0, 8:11] = 1.0, 0.25, torch.tensor([0.5, 0.0, -0.5])
     grid = torch.zeros(1, 7, 2, 2)
@@ -69,6 +72,8 @@ def test_loss_is_the_hand_computed_weighted_sum_over_masked_faces():
 def test_masked_faces_are_hidden_from_the_encoder_and_targets_are_their_true_values():
     """Changing a masked face's grid, attributes and its normals on edges leaves the encoder's output unchanged;
     only the targets move, and they equal the changed face's true values."""
+    from graphssl.brepmae.targets import face_targets
+
     encoder, objective = _objective(mask_ratio=0.5)
     encoder.eval()
     batch = Batch.from_data_list([tiny_part(4)])
