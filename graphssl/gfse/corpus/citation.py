@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch_geometric.data import Data
 from torch_geometric.utils import k_hop_subgraph, subgraph, to_undirected

@@ -52,7 +52,7 @@ class MosesStructures(torch.utils.data.Dataset):
             column = [c.lower() for c in header].index("smiles") if "smiles" in [c.lower() for c in header] else 0
             rows = [line.rstrip("\n").split(",")[column] for _, line in zip(range(pool), handle)]
         chosen = np.sort(np.random.default_rng(seed).permutation(len(rows))[: min(num_graphs, len(rows))])
-        graphs, rejects = mols_to_graphs([rows[i] for i in chosen], on_error="none")
+        graphs, _ = mols_to_graphs([rows[i] for i in chosen], on_error="none")   # None marks a failed row
         self.graphs, self.rejects = [], []
         for row, graph in zip(chosen, graphs):
             if graph is None:
