@@ -120,8 +120,9 @@ class GraphEncoder(nn.Module):
                            edge_continuous=0 if structure else config.edge_continuous)
         context = BatchContext.of(batch)
         h = self.embed_inputs(batch, node_mask)
-        # One edge embedding per forward, shared by every layer.
-        edge_attr = self.edge_input(batch) if self.edge_input is not None else None
+        # One edge embedding per forward, shared by every layer. Edge inputs get the node mask too,
+        # so a module whose edge features describe their end nodes can hide what a masked node shows.
+        edge_attr = self.edge_input(batch, node_mask) if self.edge_input is not None else None
         outputs = []
         last = len(self.layers) - 1
         for i, (layer, norm) in enumerate(zip(self.layers, self.norms)):

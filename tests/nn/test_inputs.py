@@ -105,6 +105,21 @@ def test_edge_input_is_embedded_once_and_shared_by_all_layers(conv):
     assert not any(name.startswith("layers.") and "edge" in name for name, _ in encoder.named_parameters())
 
 
+def test_edge_input_receives_the_node_mask():
+    torch.manual_seed(0)
+    encoder = GraphEncoder(EncoderConfig(hidden_dim=8, num_layers=2).with_spec(CATEGORICAL_SPEC))
+    batch = zoo_batch(CATEGORICAL_SPEC)
+    node_mask = torch.zeros(batch.num_nodes, dtype=torch.bool)
+    node_mask[::3] = True
+    unmasked_edges = encoder.edge_input(batch)
+    masks = []
+    encoder.edge_input.register_forward_pre_hook(lambda module, args: masks.append(args[1:]))
+    encoder(batch, node_mask=node_mask)
+    assert len(masks) == 1 and masks[0][0] is node_mask
+    # The built-in edge inputs hold no mask token: their output does not depend on the node mask.
+    torch.testing.assert_close(encoder.edge_input(batch, node_mask), unmasked_edges)
+
+
 def test_edge_inputs_on_a_conv_without_edges_is_refused():
     with pytest.raises(ConfigError, match="encoder.edge_inputs: conv 'gin' uses no edge features"):
         GraphEncoder(EncoderConfig(conv="gin", hidden_dim=8, edge_inputs=[{"name": "categorical"}]).with_spec(CATEGORICAL_SPEC))

@@ -29,8 +29,12 @@ def with_pairs(batch):
     return batch
 
 
+# The core's own objectives; systems register more (e.g. brep_mae needs face grids), tested in their packages.
+CORE_OBJECTIVES = ("attr_mask", "bgrl", "graphcl", "graphmae", "jepa", "pairs", "structure")
+
+
 def test_registry_lists_the_objectives_with_paper_and_summary():
-    assert {"attr_mask", "graphmae", "graphcl", "bgrl", "jepa", "structure", "pairs"} <= set(OBJECTIVES)
+    assert set(CORE_OBJECTIVES) <= set(OBJECTIVES)
     for name, cls in OBJECTIVES.items():
         module_doc = " ".join((sys.modules[cls.__module__].__doc__ or "").split())
         assert re.search(r"et al\., .*(19|20)\d\d", module_doc), f"{name}: module docstring cites no paper"
@@ -43,7 +47,7 @@ def test_a_duplicate_name_raises():
 
 
 @pytest.mark.parametrize("variant", ENCODER_VARIANTS, ids=lambda v: "-".join(f"{k}={v[k]}" for k in v))
-@pytest.mark.parametrize("name", sorted(OBJECTIVES))
+@pytest.mark.parametrize("name", CORE_OBJECTIVES)
 @pytest.mark.parametrize("spec", [CATEGORICAL_SPEC, CONTINUOUS_SPEC, STRUCTURE_SPEC], ids=["cat", "cont", "struct"])
 def test_objective_runs_with_encoder(name, variant, spec):
     encoder = GraphEncoder(EncoderConfig(hidden_dim=16, num_layers=2, **variant).with_spec(spec))

@@ -9,6 +9,9 @@ A plugin input is any module registered with :func:`~graphssl.nn.register_input`
 built as ``factory(spec, level, dim, **params)`` (``spec`` the dataset's
 :class:`~graphssl.data.GraphSpec`, ``level`` ``"node"`` or ``"edge"``, ``dim`` its
 output width) and called ``module(batch, node_mask=None) -> [N or E, dim]``.
+Edge inputs receive the node mask as well: the built-in ones ignore it, and a
+module whose edge features describe the end nodes (e.g. a face normal stored on
+a B-rep edge) uses it to hide what a masked node would reveal.
 A class attribute ``structural = True`` says it reads no dataset features, so
 ``structure_only`` encoders may use it and it is expected to ignore ``node_mask``.
 """
