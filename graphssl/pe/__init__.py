@@ -16,7 +16,7 @@ from graphssl.pe.heat import HeatKernelDiag
 from graphssl.pe.lap import LapPE, canonical_sign, random_sign_flip
 from graphssl.pe.louvain import Louvain
 from graphssl.pe.pairs import PairwisePSE
-from graphssl.pe.registry import KINDS, parse_kinds, register_kind, resolve
+from graphssl.pe.registry import BUILTIN_KINDS, KINDS, parse_kinds, register_kind, resolve
 from graphssl.pe.rrwp import RRWP
 from graphssl.pe.resistance import EffectiveResistance
 from graphssl.pe.rwse import RWSE
@@ -25,6 +25,7 @@ from graphssl.pe.structural import Clustering, Degree, PageRank
 
 __all__ = [
     "AddPSE",
+    "BUILTIN_KINDS",
     "Clustering",
     "CycleCounts",
     "Degree",

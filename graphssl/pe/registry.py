@@ -69,6 +69,9 @@ register_kind("pagerank")(PageRank)
 register_kind("cycles", "max_length", size_minimum=3)(CycleCounts)
 register_kind("louvain")(Louvain)
 
+#: The kinds graphssl.pe itself provides (plugins may register more in :data:`KINDS`).
+BUILTIN_KINDS: tuple[str, ...] = tuple(KINDS.names())
+
 
 def resolve(kind: str, directed: DirectedPolicy = "raise", **kwargs: Any) -> PSETransform:
     """The encoding called ``kind`` (e.g. ``"rwse"``), built with ``kwargs``."""
