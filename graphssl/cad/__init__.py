@@ -12,6 +12,8 @@ only when a function that needs it runs, so ``import graphssl.cad`` is cheap.
 - :mod:`graphssl.cad.datasets`: MFCAD, MFInstSeg, MFCAD++ and Fusion 360 Gallery segmentation.
 - :mod:`graphssl.cad.generator`: labelled machining-feature parts.
 - :func:`render_part`: a PNG of a part, faces coloured by class (:func:`class_palette`).
+- :func:`predict`: per-face machining-feature predictions for STEP files; implemented by the
+  BRepMAE system (:mod:`graphssl.brepmae.prediction`) and only imported when first used.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _EXPORTS = {
     "class_palette": "graphssl.cad.palette",
     "cad_graph_spec": "graphssl.cad.spec",
     "CADGraphSpec": "graphssl.cad.spec",
+    # The one name served by a system: resolved on first access, so the data layer never imports it.
+    "predict": "graphssl.brepmae.prediction",
 }
 
 __all__ = sorted(_EXPORTS)

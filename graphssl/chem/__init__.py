@@ -12,7 +12,9 @@ Public API:
 - :func:`murcko_scaffolds`, :func:`scaffold_split_smiles`,
   :func:`random_scaffold_split_smiles` (:mod:`.scaffolds`);
 - :class:`~graphssl.chem.datasets.MoleculeCSVDataset` (:mod:`.datasets`);
-- :func:`molecule_spec` (:mod:`.spec`): the ``GraphSpec`` of featurized molecules.
+- :func:`molecule_spec` (:mod:`.spec`): the ``GraphSpec`` of featurized molecules;
+- :class:`MoleculeFeaturizer`: pretrained embeddings with scikit-learn conventions, served by the
+  GraSPNet system (:mod:`graphssl.graspnet.featurizer`) and only imported when first used.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _EXPORTS = {
     "random_scaffold_split_smiles": "scaffolds",
     "MoleculeCSVDataset": "datasets",
     "molecule_spec": "spec",
+    # The one name served by a system: resolved on first access, so the data layer never imports it.
+    "MoleculeFeaturizer": "graphssl.graspnet.featurizer",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -42,7 +46,8 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        module = _EXPORTS[name]
+        return getattr(importlib.import_module(module if "." in module else f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
