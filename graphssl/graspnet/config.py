@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import graphssl.graspnet.inputs  # noqa: F401  (registers masked_bond, the default edge input)
 from graphssl.config import check_positive
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError
-from graphssl.nn.config import EncoderConfig, _check_registered
+from graphssl.nn.config import EncoderConfig, InputConfig, _check_registered
 from graphssl.nn.registry import CONVS
 
 #: The molecule layer's fragment attributes this encoder reads (see docs/chem.md).
@@ -38,6 +39,8 @@ class GraspNetConfig(EncoderConfig):
             dataset's spec: ``[4, 33, 8, 2]`` = type, size, rings, aromatic).
         fragment_edge_categorical: categories of each ``frag_edge_attr`` column
             (filled from the spec: ``[2]``, joined by a bond / sharing atoms).
+        edge_inputs: as in ``EncoderConfig``, but the default is ``[{name: masked_bond}]``:
+            bonds between two masked atoms get a bond mask token (:mod:`graphssl.graspnet.inputs`).
         (every other key: see :class:`~graphssl.nn.config.EncoderConfig`.)
     """
 
@@ -45,6 +48,7 @@ class GraspNetConfig(EncoderConfig):
     fragment_conv: str = "gine"
     fragment_categorical: list[int] = field(default_factory=list)
     fragment_edge_categorical: list[int] = field(default_factory=list)
+    edge_inputs: list[InputConfig] = field(default_factory=lambda: [InputConfig("masked_bond")])
 
     def __post_init__(self) -> None:
         super().__post_init__()

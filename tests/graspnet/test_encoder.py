@@ -70,6 +70,10 @@ def test_masked_atoms_and_fragments_are_hidden_from_the_encoder(encoder, batch):
     changed.x[node_mask] = torch.tensor([5, 1, 3, 4, 2, 1, 2, 1, 0])
     changed.frag_x = batch.frag_x.clone()
     changed.frag_x[4, [0, 2, 3]] = torch.tensor([1, 0, 0])
+    inside = node_mask[batch.edge_index[0]] & node_mask[batch.edge_index[1]]
+    assert int(inside.sum()) == 12  # the ring's 6 bonds, both directions
+    changed.edge_attr = batch.edge_attr.clone()
+    changed.edge_attr[inside] = torch.tensor([1, 2, 0])  # aromatic ring bonds made double, stereo, not conjugated
     with torch.no_grad():
         seen = encoder(batch, node_mask=node_mask, fragment_mask=fragment_mask)
         seen_changed = encoder(changed, node_mask=node_mask, fragment_mask=fragment_mask)
@@ -114,3 +118,14 @@ def test_molecules_without_fragments_are_refused(encoder):
         encoder(Batch.from_data_list([mol_to_graph("CCO")]))
     with pytest.raises(ValueError, match=r"fragment_mask must be a bool tensor of shape \[1\]"):
         encoder(Batch.from_data_list([mol_to_graph("CCO", fragments=True)]), fragment_mask=torch.zeros(2, dtype=torch.bool))
+
+
+def test_masked_bond_input_hides_bonds_between_masked_atoms_only(encoder, batch):
+    bonds = encoder.atoms.edge_input
+    node_mask = torch.zeros(batch.num_nodes, dtype=torch.bool)
+    node_mask[[0, 1, 2]] = True  # aspirin's C-C(=O): bonds 0-1 and 1-2 inside, 1-3 leaves the region
+    plain, masked = bonds(batch), bonds(batch, node_mask)
+    inside = node_mask[batch.edge_index[0]] & node_mask[batch.edge_index[1]]
+    assert int(inside.sum()) == 4
+    assert torch.equal(masked[~inside], plain[~inside])
+    assert torch.equal(masked[inside], bonds.inputs[0].bond_mask_token.expand(4, -1))
