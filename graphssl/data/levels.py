@@ -9,7 +9,7 @@ A level names what the rows of an attribute are: ``"node"``, ``"edge"``,
 2. graph structure: ``edge_index`` is edge-level, ``batch`` node-level,
    ``ptr`` and ``num_nodes`` graph-level;
 3. the pair convention: ``NAME_pair_index`` ``[2, P]`` and every
-   ``NAME_pair_*`` beside it (``NAME_pair_value``, ``spd_pair_dist``) are
+   ``NAME_pair_*`` beside it (``NAME_pair_value``, e.g. ``spd_pair_value``) are
    pair-level;
 4. the fragment hierarchy that :func:`graphssl.chem.mol_to_graph` writes
    (:data:`FRAGMENT_ATTRIBUTES`: ``frag_x``, ``frag_batch``, ``atom2frag``,

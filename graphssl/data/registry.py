@@ -52,6 +52,7 @@ for _name, _target in {
     "pagerank": "graphssl.pe.structural:PageRank",
     "cycles": "graphssl.pe.cycles:CycleCounts",
     "louvain": "graphssl.pe.louvain:Louvain",
+    "rrwp": "graphssl.pe.rrwp:RRWP",
 }.items():
     TRANSFORMS.register(_name, _target)
 

@@ -9,10 +9,10 @@ from graphssl.errors import ConfigError
 from graphssl.pe.rwse import RWSE
 from graphssl.registry import Registry
 
-BUILT_IN_DATASETS = ["cad_generated", "fusion360_seg", "mfcad", "mfcadpp", "mfinstseg", "molecule_csv", "pyg_saved",
+BUILT_IN_DATASETS = ["cad_generated", "fusion360_seg", "mfcad", "mfcadpp", "mfinstseg", "molecule_csv", "molecule_graphs", "pyg_saved",
                      "synthetic", "tu"]
 BUILT_IN_TRANSFORMS = ["clustering", "cycles", "degree", "electrostatic", "heat", "lap", "louvain", "pagerank", "pse",
-                       "resistance", "rwse", "spd"]
+                       "resistance", "rrwp", "rwse", "spd"]
 
 
 def test_every_built_in_name_is_registered_lazily():
