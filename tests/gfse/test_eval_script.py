@@ -4,8 +4,9 @@ import importlib.util
 import json
 from pathlib import Path
 
+from tests.conftest import shared_data
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "gfse_eval.py"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def _script():
@@ -16,10 +17,11 @@ def _script():
 
 
 def test_tu_and_planetoid_rows_for_every_pse(gfse_checkpoint, tmp_path):
+    tu, planetoid = shared_data("tu", "MUTAG"), shared_data("planetoid")
     script = _script()
     script.main(["--checkpoint", str(gfse_checkpoint), "--tu", "MUTAG", "--planetoid", "Cora", "--folds", "2",
-                 "--epochs", "2", "--seeds", "1", "--pse", "none,lap+rwse,gfse,gfse_ft", "--tu-root", str(SHARED / "tu"),
-                 "--planetoid-root", str(SHARED / "planetoid"), "--out", str(tmp_path)])
+                 "--epochs", "2", "--seeds", "1", "--pse", "none,lap+rwse,gfse,gfse_ft", "--tu-root", str(tu.parent),
+                 "--planetoid-root", str(planetoid), "--out", str(tmp_path)])
     rows = json.loads((tmp_path / "results.json").read_text())
     assert [(r["dataset"], r["pse"]) for r in rows] == [(d, p) for d in ("MUTAG", "Cora") for p in ("none", "lap+rwse", "gfse", "gfse_ft")]
     for row in rows[:4]:
