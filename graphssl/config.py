@@ -9,7 +9,6 @@ known key. Errors are :class:`~graphssl.errors.ConfigError` and name the file.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from graphssl.errors import ConfigError
+from graphssl.registry import close_matches
 
 T = TypeVar("T")
 
@@ -117,9 +117,7 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
     for key, value in data.items():
         path = f"{where}.{key}" if where else str(key)
         if key not in fields:
-            close = difflib.get_close_matches(str(key), fields, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"{path}: unknown key{hint}; known keys: {', '.join(fields)}")
+            raise ConfigError(f"{path}: unknown key{close_matches(key, fields, 1)}; known keys: {', '.join(fields)}")
         kwargs[key] = _convert(value, hints[key], path)
     try:
         return cls(**kwargs)
