@@ -28,7 +28,8 @@ from torch import Tensor
 
 from graphssl.errors import InvalidGraphError
 
-_WHAT = {"x": "node features x", "edge_attr": "edge features edge_attr"}
+#: How messages name the standard feature attributes.
+FEATURE_NAMES = {"x": "node features x", "edge_attr": "edge features edge_attr"}
 
 
 def _offsets(data, level: str) -> Tensor | None:
@@ -129,7 +130,7 @@ def _check_edge_range(data, edge_index: Tensor, num_nodes: int, first_graph: int
 
 def _check_features(data, key: str, level: str, expected_rows: int, categorical: Sequence[int], continuous: int,
                     first_graph: int) -> None:
-    what = _WHAT[key]
+    what = FEATURE_NAMES[key]
     value = getattr(data, key, None)
     first = first_graph + first_graph_of(data, level)
     if value is None:

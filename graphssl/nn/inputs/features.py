@@ -20,7 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from graphssl.data.spec import GraphSpec
-from graphssl.data.validate import first_graph_of
+from graphssl.data.validate import FEATURE_NAMES, first_graph_of
 from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.nn.embedding import CategoricalEmbedding
 from graphssl.nn.mlp import mlp
@@ -28,7 +28,6 @@ from graphssl.nn.registry import register_input
 
 LEVELS = ("node", "edge")
 DEFAULT_ATTRIBUTE = {"node": "x", "edge": "edge_attr"}
-_WHAT = {"x": "node features x", "edge_attr": "edge features edge_attr"}
 
 
 def _check_level(module: str, level: str) -> None:
@@ -40,16 +39,40 @@ def _rows(batch, level: str) -> int:
     return batch.num_nodes if level == "node" else batch.edge_index.shape[1]
 
 
-def _read(batch, attribute: str, level: str, expects: str) -> Tensor:
-    """``batch.<attribute>`` with its row count checked; missing -> InvalidGraphError naming the graph."""
-    what = _WHAT.get(attribute, f"{level} attribute {attribute!r}")
+def _declared(spec: GraphSpec, level: str, attribute: str | None, kind: str, of_attribute):
+    """What the layout declares for the attribute read: ``spec.<level>_<kind>`` by default, else
+    ``of_attribute(spec.attributes[attribute])``, ``None`` for an attribute the layout lacks."""
+    if attribute is None:
+        return getattr(spec, f"{level}_{kind}")
+    return of_attribute(spec.attributes[attribute]) if attribute in spec.attributes else None
+
+
+def _read(batch, attribute: str, level: str, expects: str, width: int, dtype_ok, dtype_note: str = "") -> Tensor:
+    """``batch.<attribute>`` as ``[rows, width]``, its presence, rows, dtype and width checked.
+
+    A failed check raises InvalidGraphError naming the graph; ``dtype_ok(value)`` says whether the dtype fits.
+    """
+    what = FEATURE_NAMES.get(attribute, f"{level} attribute {attribute!r}")
+
+    def first() -> int:  # only looked up on an error
+        return first_graph_of(batch, level)
+
     value = getattr(batch, attribute, None)
     if value is None:
-        raise InvalidGraphError(f"graph {first_graph_of(batch, level)}: has no {what}; this encoder embeds {expects}")
+        raise InvalidGraphError(f"graph {first()}: has no {what}; this encoder embeds {expects}")
     rows = _rows(batch, level)
     if value.shape[0] != rows:
-        raise InvalidGraphError(f"graph {first_graph_of(batch, level)}: {what} have {value.shape[0]} rows, expected {rows}")
-    return value
+        raise InvalidGraphError(f"graph {first()}: {what} have {value.shape[0]} rows, expected {rows}")
+    if not dtype_ok(value):
+        raise InvalidGraphError(f"graph {first()}: {what} are {value.dtype}; this encoder embeds {expects}{dtype_note}")
+    columns = 1 if value.dim() == 1 else math.prod(value.shape[1:])
+    if columns != width:
+        raise InvalidGraphError(f"graph {first()}: {what} have {columns} columns, this encoder embeds {expects}")
+    return value.reshape(value.shape[0], columns)
+
+
+def _is_integer(value: Tensor) -> bool:
+    return not (value.is_floating_point() or value.is_complex() or value.dtype == torch.bool)
 
 
 class _NodeMasked(nn.Module):
@@ -86,12 +109,7 @@ class CategoricalInput(_NodeMasked):
         _check_level("categorical", level)
         self.level, self.dim = level, dim
         self.attribute = attribute or DEFAULT_ATTRIBUTE[level]
-        if attribute is None:
-            categories = spec.node_categorical if level == "node" else spec.edge_categorical
-        elif attribute in spec.attributes:
-            categories = spec.attributes[attribute].categories
-        else:
-            categories = []
+        categories = _declared(spec, level, attribute, "categorical", lambda declared: declared.categories)
         if not categories:
             raise ConfigError(f"input 'categorical': the dataset declares no categories for {level} attribute {self.attribute!r}")
         self.categories = list(categories)
@@ -106,16 +124,7 @@ class CategoricalInput(_NodeMasked):
 
     def forward(self, batch, node_mask: Tensor | None = None) -> Tensor:
         expects = f"{len(self.categories)} integer category columns {self.categories}"
-        value = _read(batch, self.attribute, self.level, expects)
-        what = _WHAT.get(self.attribute, f"{self.level} attribute {self.attribute!r}")
-        if value.is_floating_point() or value.is_complex() or value.dtype == torch.bool:
-            raise InvalidGraphError(f"graph {first_graph_of(batch, self.level)}: {what} are {value.dtype}; "
-                                    f"this encoder embeds {expects} (int64)")
-        columns = 1 if value.dim() == 1 else math.prod(value.shape[1:])
-        if columns != len(self.categories):
-            raise InvalidGraphError(f"graph {first_graph_of(batch, self.level)}: {what} have {columns} columns, "
-                                    f"this encoder embeds {expects}")
-        value = value.reshape(value.shape[0], columns)
+        value = _read(batch, self.attribute, self.level, expects, len(self.categories), _is_integer, " (int64)")
         if value.dtype != torch.long:
             value = value.long()
         return self._masked(self.embedding(value), node_mask)
@@ -150,13 +159,8 @@ class ContinuousInput(_NodeMasked):
         _check_level("continuous", level)
         self.level, self.dim = level, dim
         self.attribute = attribute or DEFAULT_ATTRIBUTE[level]
-        if attribute is None:
-            width = spec.node_continuous if level == "node" else spec.edge_continuous
-        elif attribute in spec.attributes:
-            shape = spec.attributes[attribute].shape
-            width = int(torch.Size(shape).numel()) if shape else 1
-        else:
-            width = 0
+        width = _declared(spec, level, attribute, "continuous",
+                          lambda declared: int(torch.Size(declared.shape).numel()) if declared.shape else 1) or 0
         if width < 1:
             raise ConfigError(f"input 'continuous': the dataset declares no float width for {level} attribute {self.attribute!r}")
         self.width = width
@@ -172,18 +176,8 @@ class ContinuousInput(_NodeMasked):
             nn.init.normal_(self.mask_token, std=0.1)
 
     def forward(self, batch, node_mask: Tensor | None = None) -> Tensor:
-        expects = f"{self.width} float columns"
-        value = _read(batch, self.attribute, self.level, expects)
-        what = _WHAT.get(self.attribute, f"{self.level} attribute {self.attribute!r}")
-        if not value.is_floating_point():
-            raise InvalidGraphError(f"graph {first_graph_of(batch, self.level)}: {what} are {value.dtype}; "
-                                    f"this encoder embeds {expects}")
-        columns = 1 if value.dim() == 1 else math.prod(value.shape[1:])
-        if columns != self.width:
-            raise InvalidGraphError(f"graph {first_graph_of(batch, self.level)}: {what} have {columns} columns, "
-                                    f"this encoder embeds {expects}")
-        weight = self.mlp[0].weight
-        return self._masked(self.mlp(value.reshape(value.shape[0], columns).to(weight.dtype)), node_mask)
+        value = _read(batch, self.attribute, self.level, f"{self.width} float columns", self.width, Tensor.is_floating_point)
+        return self._masked(self.mlp(value.to(self.mlp[0].weight.dtype)), node_mask)
 
     def __repr__(self) -> str:
         return f"ContinuousInput({self.attribute!r}, width={self.width}, dim={self.dim})"
