@@ -53,17 +53,18 @@ COMPACT_DTYPES = (np.uint8, np.int16, np.int32, np.int64)
 ROWS, COLUMNS, SCALAR, PYTHON = "rows", "columns", "scalar", "python"
 
 
-def _smallest(values: np.ndarray) -> np.ndarray:
-    if values.dtype.kind not in "iu" or values.dtype == np.bool_:
-        return values
+def smallest_dtype(values: np.ndarray, candidates=COMPACT_DTYPES) -> np.dtype:
+    """The first of ``candidates`` (smallest first) holding every value of an integer array (else its own dtype)."""
+    if values.dtype.kind not in "iu":
+        return values.dtype
     if values.size == 0:
-        return values.astype(np.uint8)
+        return np.dtype(np.uint8)
     low, high = int(values.min()), int(values.max())
-    for dtype in COMPACT_DTYPES:
+    for dtype in candidates:
         info = np.iinfo(dtype)
         if info.min <= low and high <= info.max:
-            return values.astype(dtype, copy=False)
-    return values
+            return np.dtype(dtype)
+    return values.dtype
 
 
 def _layout(graph, key: str, value: Any) -> str:
@@ -144,7 +145,8 @@ class ShardWriter:
                                             "unlike the first graph's")
                 parts.append(value.reshape(1) if entry["layout"] == SCALAR else value.t() if entry["layout"] == COLUMNS else value)
             counts = np.array([p.shape[0] for p in parts], dtype=np.int64)
-            stored = _smallest(torch.cat(parts).numpy())
+            stored = torch.cat(parts).numpy()
+            stored = stored.astype(smallest_dtype(stored), copy=False)
             stored.tofile(shard / f"{key}.bin")
             np.concatenate([[0], np.cumsum(counts)]).astype(np.int64).tofile(shard / f"{key}.ptr")
             entry.setdefault("stored", {})[shard.name] = str(stored.dtype)
