@@ -75,6 +75,22 @@ def test_rows_must_match_node_count():
         validate_graph(graph, node_continuous=5)
 
 
+def break_features(graph, kind):
+    """Give ``graph`` the feature fault ``kind`` in place."""
+    if kind in ("no_x", "no_edge_attr"):
+        delattr(graph, "x" if kind == "no_x" else "edge_attr")
+    elif kind == "float_x":
+        graph.x = graph.x.float()
+    elif kind == "int_x":
+        graph.x = graph.x.long()
+    elif kind == "wide_x":
+        graph.x = torch.cat([graph.x, graph.x[:, :1]], dim=1)
+    elif kind == "narrow_edge_attr":
+        graph.edge_attr = graph.edge_attr[:, :2]
+    else:
+        raise AssertionError(f"unknown fault {kind!r}")
+
+
 @pytest.mark.parametrize("kind,spec,pattern", [
     ("no_x", CATEGORICAL_SPEC, r"graph 0: has no node features x; the layout expects categories \[6, 3\]"),
     ("float_x", CATEGORICAL_SPEC, r"graph 0: node features x are torch.float32, the layout expects int64 categories"),
@@ -85,16 +101,7 @@ def test_rows_must_match_node_count():
 def test_missing_and_mistyped_features(kind, spec, pattern):
     graphs = zoo(spec)
     for graph in graphs:
-        if kind == "no_x":
-            del graph.x
-        elif kind == "float_x":
-            graph.x = graph.x.float()
-        elif kind == "int_x":
-            graph.x = graph.x.long()
-        elif kind == "no_edge_attr":
-            del graph.edge_attr
-        elif kind == "wide_x":
-            graph.x = torch.cat([graph.x, graph.x[:, :1]], dim=1)
+        break_features(graph, kind)
     with pytest.raises(InvalidGraphError, match=pattern):
         check(graphs, spec)
 
@@ -121,16 +128,7 @@ def empty_first(spec):
 def test_encoder_names_graph_and_attribute_without_validate(kind, spec, pattern):
     graphs = empty_first(spec)
     for graph in graphs:
-        if kind == "no_x":
-            del graph.x
-        elif kind == "float_x":
-            graph.x = graph.x.float()
-        elif kind == "int_x":
-            graph.x = graph.x.long()
-        elif kind == "no_edge_attr":
-            del graph.edge_attr
-        elif kind == "narrow_edge_attr":
-            graph.edge_attr = graph.edge_attr[:, :2]
+        break_features(graph, kind)
     encoder = encoder_for(spec)
     assert not encoder.config.validate
     with pytest.raises(InvalidGraphError, match=pattern):
