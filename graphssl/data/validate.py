@@ -78,6 +78,14 @@ def _first_row(mask: Tensor) -> int:
     return int(mask.nonzero()[0, 0])
 
 
+def check_edge_index(edge_index: Tensor | None, first_graph: int = 0) -> Tensor:
+    """``edge_index`` if it is int64 ``[2, E]`` (O(1), no pass over it); else InvalidGraphError."""
+    if edge_index is None or edge_index.dtype != torch.long or edge_index.dim() != 2 or edge_index.shape[0] != 2:
+        got = "none" if edge_index is None else f"{edge_index.dtype} {tuple(edge_index.shape)}"
+        raise InvalidGraphError(f"graph {first_graph}: edge_index must be int64 of shape [2, E], got {got}")
+    return edge_index
+
+
 def validate_graph(data, node_categorical: Sequence[int] = (), edge_categorical: Sequence[int] = (), *,
                    node_continuous: int = 0, edge_continuous: int = 0, first_graph: int = 0) -> None:
     """Raise :class:`InvalidGraphError` naming the graph if ``data`` is malformed.
@@ -96,9 +104,7 @@ def validate_graph(data, node_categorical: Sequence[int] = (), edge_categorical:
     num_nodes = data.num_nodes
     edge_index = getattr(data, "edge_index", None)
     if edge_index is not None:
-        if edge_index.dtype != torch.long or edge_index.dim() != 2 or edge_index.shape[0] != 2:
-            raise InvalidGraphError(f"graph {first_graph}: edge_index must be int64 of shape [2, E], "
-                                    f"got {edge_index.dtype} {tuple(edge_index.shape)}")
+        check_edge_index(edge_index, first_graph)
         if edge_index.numel():
             _check_edge_range(data, edge_index, num_nodes, first_graph)
     num_edges = 0 if edge_index is None else edge_index.shape[1]

@@ -20,8 +20,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch_geometric.nn.resolver import activation_resolver
 
-from graphssl.data.validate import validate_graph
-from graphssl.errors import ConfigError, InvalidGraphError
+from graphssl.data.validate import check_edge_index, validate_graph
+from graphssl.errors import ConfigError
 from graphssl.nn.config import EncoderConfig
 from graphssl.nn.context import BatchContext, batch_vector_of, num_graphs_of
 from graphssl.nn.conv import build_registered_conv
@@ -33,14 +33,6 @@ from graphssl.nn.readout import Readout
 from graphssl.nn.registry import CONVS, register_encoder
 
 __all__ = ["EncoderOutput", "GraphEncoder", "batch_vector_of", "num_graphs_of"]
-
-
-def _check_edge_index(batch) -> Tensor:
-    edge_index = getattr(batch, "edge_index", None)
-    if edge_index is None or edge_index.dim() != 2 or edge_index.shape[0] != 2 or edge_index.dtype != torch.long:
-        got = "none" if edge_index is None else f"{edge_index.dtype} {tuple(edge_index.shape)}"
-        raise InvalidGraphError(f"graph 0: edge_index must be int64 of shape [2, E], got {got}")
-    return edge_index
 
 
 @register_encoder("gnn", EncoderConfig)
@@ -112,7 +104,7 @@ class GraphEncoder(nn.Module):
 
     def forward(self, batch, node_mask: Tensor | None = None) -> EncoderOutput:
         config = self.config
-        edge_index = _check_edge_index(batch)
+        edge_index = check_edge_index(getattr(batch, "edge_index", None))
         if config.validate:
             structure = config.structure_only
             validate_graph(batch, () if structure else config.node_categorical, () if structure else config.edge_categorical,
