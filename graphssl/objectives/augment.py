@@ -26,7 +26,7 @@ replaces those nodes' features, for categorical and continuous inputs alike.
 from __future__ import annotations
 
 import copy
-from typing import Callable
+from typing import Callable, ClassVar
 
 import torch
 from torch import Tensor
@@ -135,11 +135,20 @@ def subgraph(data, keep_ratio: float, generator: torch.Generator, spec: GraphSpe
 
 
 class _Augmentation(BaseTransform):
-    """A transform around one functional augmentation, owning its generator."""
+    """A transform around one functional augmentation, owning its generator.
+
+    Subclasses set ``function``, ``interval`` (the allowed strengths, e.g.
+    ``"[0, 1)"``) and, when the strength is not called ``p``, ``param``.
+    """
 
     function: Callable
+    interval: ClassVar[str]
+    param: ClassVar[str] = "p"
 
     def __init__(self, strength: float, generator: torch.Generator | None, seed: int, spec: GraphSpec | None) -> None:
+        if not _inside(strength, self.interval):
+            raise ValueError(f"{type(self).__name__} {self.param} must be in {self.interval}, got {strength}")
+        setattr(self, self.param, strength)
         self.strength, self.seed, self.spec = strength, seed, spec
         self.generator, self._owns_generator = generator, generator is None
 
@@ -151,6 +160,15 @@ class _Augmentation(BaseTransform):
 
     def forward(self, data):
         return type(self).function(data, self.strength, self._generator(data.edge_index.device), self.spec)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.param}={self.strength})"
+
+
+def _inside(value: float, interval: str) -> bool:
+    """Whether ``value`` lies in an interval written ``"[0, 1)"`` (brackets closed, parentheses open)."""
+    low, high = (float(bound) for bound in interval[1:-1].split(","))
+    return (low <= value if interval[0] == "[" else low < value) and (value <= high if interval[-1] == "]" else value < high)
 
 
 class DropNodes(_Augmentation):
@@ -164,16 +182,11 @@ class DropNodes(_Augmentation):
     """
 
     function = staticmethod(drop_nodes)
+    interval = "[0, 1)"
 
     def __init__(self, p: float = 0.2, generator: torch.Generator | None = None, seed: int = 0,
                  spec: GraphSpec | None = None) -> None:
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"DropNodes p must be in [0, 1), got {p}")
         super().__init__(p, generator, seed, spec)
-        self.p = p
-
-    def __repr__(self) -> str:
-        return f"DropNodes(p={self.p})"
 
 
 class DropEdges(_Augmentation):
@@ -187,16 +200,11 @@ class DropEdges(_Augmentation):
     """
 
     function = staticmethod(drop_edges)
+    interval = "[0, 1]"
 
     def __init__(self, p: float = 0.2, generator: torch.Generator | None = None, seed: int = 0,
                  spec: GraphSpec | None = None) -> None:
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"DropEdges p must be in [0, 1], got {p}")
         super().__init__(p, generator, seed, spec)
-        self.p = p
-
-    def __repr__(self) -> str:
-        return f"DropEdges(p={self.p})"
 
 
 class MaskFeatures(_Augmentation):
@@ -210,16 +218,11 @@ class MaskFeatures(_Augmentation):
     """
 
     function = staticmethod(mask_features)
+    interval = "(0, 1)"
 
     def __init__(self, p: float = 0.2, generator: torch.Generator | None = None, seed: int = 0,
                  spec: GraphSpec | None = None) -> None:
-        if not 0.0 < p < 1.0:
-            raise ValueError(f"MaskFeatures p must be in (0, 1), got {p}")
         super().__init__(p, generator, seed, spec)
-        self.p = p
-
-    def __repr__(self) -> str:
-        return f"MaskFeatures(p={self.p})"
 
 
 class Subgraph(_Augmentation):
@@ -234,16 +237,11 @@ class Subgraph(_Augmentation):
     """
 
     function = staticmethod(subgraph)
+    interval, param = "(0, 1]", "keep_ratio"
 
     def __init__(self, keep_ratio: float = 0.8, generator: torch.Generator | None = None, seed: int = 0,
                  spec: GraphSpec | None = None) -> None:
-        if not 0.0 < keep_ratio <= 1.0:
-            raise ValueError(f"Subgraph keep_ratio must be in (0, 1], got {keep_ratio}")
         super().__init__(keep_ratio, generator, seed, spec)
-        self.keep_ratio = keep_ratio
-
-    def __repr__(self) -> str:
-        return f"Subgraph(keep_ratio={self.keep_ratio})"
 
 
 AUGMENTATIONS = {"drop_nodes": DropNodes, "drop_edges": DropEdges, "mask_features": MaskFeatures, "subgraph": Subgraph}
