@@ -70,11 +70,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def encoder_section(path: Path) -> dict:
-    import yaml
-
+    from graphssl.config import load_yaml
     from graphssl.errors import ConfigError
 
-    content = yaml.safe_load(path.read_text()) or {}
+    content = load_yaml(path)
     if "encoder" not in content:
         raise ConfigError(f"{path}: has no encoder section")
     return content["encoder"]
