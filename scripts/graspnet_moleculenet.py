@@ -27,26 +27,21 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / ".." / "shared" / "data" / "moleculenet"
 
-#: file, SMILES column, label columns, kind.
-TASKS = {
-    "bbbp": ("bbbp.csv", "smiles", ["p_np"], "binary"),
-    "bace": ("bace.csv", "mol", ["Class"], "binary"),
-    "tox21": ("tox21.csv", "smiles", ["NR-AR", "NR-AR-LBD", "NR-AhR", "NR-Aromatase", "NR-ER", "NR-ER-LBD", "NR-PPAR-gamma",
-                                      "SR-ARE", "SR-ATAD5", "SR-HSE", "SR-MMP", "SR-p53"], "binary"),
-    "esol": ("esol.csv", "smiles", ["measured log solubility in mols per litre"], "regression"),
-    "freesolv": ("freesolv.csv", "smiles", ["expt"], "regression"),
-    "lipo": ("lipo.csv", "smiles", ["exp"], "regression"),
-}
+#: Task kind; the SMILES and label columns of ``NAME.csv`` are the core's ``graphssl.chem.datasets.KNOWN_COLUMNS``.
+TASKS = {"bbbp": "binary", "bace": "binary", "tox21": "binary",
+         "esol": "regression", "freesolv": "regression", "lipo": "regression"}
 
 
 def load_task(name: str, data_dir: Path = DATA, limit: int | None = None):
     """``(smiles, labels [n, T] float with NaN, kind, split)`` of the molecules RDKit reads, scaffold-split."""
+    from graphssl.chem.datasets import KNOWN_COLUMNS
     from graphssl.chem.io import read_csv_table
     from graphssl.chem.scaffolds import scaffold_split_smiles
     from rdkit import Chem
 
-    file, smiles_column, label_columns, kind = TASKS[name]
-    table = read_csv_table(data_dir / file, smiles_column, label_columns, limit)
+    smiles_column, label_columns = KNOWN_COLUMNS[name]
+    kind = TASKS[name]
+    table = read_csv_table(data_dir / f"{name}.csv", smiles_column, label_columns, limit)
     keep = [i for i, s in enumerate(table.inputs) if isinstance(s, str) and Chem.MolFromSmiles(s) is not None]
     smiles = [table.inputs[i].strip() for i in keep]
     return smiles, table.labels[keep], kind, scaffold_split_smiles(smiles)
