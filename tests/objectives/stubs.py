@@ -69,3 +69,13 @@ def tiny_batch() -> Batch:
 
 def step(batch, encoder, seed: int = 0, target=None) -> StepContext:
     return StepContext(batch, encoder, torch.Generator().manual_seed(seed), target=target)
+
+
+def all_pairs(batch):
+    """Every ordered pair ``(i, j)`` of nodes in the same graph of ``batch``, self pairs included, ``[2, P]``."""
+    rows, cols = [], []
+    for g in range(batch.num_graphs):
+        nodes = (batch.batch == g).nonzero().view(-1)
+        rows.append(nodes.repeat_interleave(len(nodes)))
+        cols.append(nodes.repeat(len(nodes)))
+    return torch.stack([torch.cat(rows), torch.cat(cols)])

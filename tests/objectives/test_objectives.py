@@ -11,6 +11,7 @@ from graphssl.nn import EncoderConfig, GraphEncoder
 from graphssl.objectives import OBJECTIVES, Objective, WeightedObjectives, build_objective, register_objective, summary
 from tests.graphs import CATEGORICAL_SPEC, CONTINUOUS_SPEC, STRUCTURE_SPEC, zoo_batch
 from tests.nn.test_encoder import ENCODER_VARIANTS
+from tests.objectives.stubs import all_pairs
 
 PARAMS = {"structure": {"node_targets": {"clustering": 1}, "graph_targets": {"density": 1}},
           "pairs": {"targets": {"hops": 1}, "pairs_per_graph": 4}}
@@ -19,12 +20,7 @@ NEEDS_FEATURES = {"attr_mask", "graphmae"}
 
 def with_pairs(batch):
     """All ordered pairs of every graph, valued by |i - j| (a stand-in for a stored pair target)."""
-    rows, cols = [], []
-    for g in range(batch.num_graphs):
-        nodes = (batch.batch == g).nonzero().view(-1)
-        rows.append(nodes.repeat_interleave(len(nodes)))
-        cols.append(nodes.repeat(len(nodes)))
-    batch.hops_pair_index = torch.stack([torch.cat(rows), torch.cat(cols)])
+    batch.hops_pair_index = all_pairs(batch)
     batch.hops_pair_value = (batch.hops_pair_index[0] - batch.hops_pair_index[1]).abs().float()
     return batch
 

@@ -6,16 +6,7 @@ from torch_geometric.data import Batch, Data
 
 from graphssl.errors import ConfigError, InvalidGraphError
 from graphssl.objectives import build_objective, pair_features, read_pairs, sample_pairs
-from tests.objectives.stubs import SPEC, step, table_encoder, tiny_batch
-
-
-def all_pairs(batch):
-    rows, cols = [], []
-    for g in range(batch.num_graphs):
-        nodes = (batch.batch == g).nonzero().view(-1)
-        rows.append(nodes.repeat_interleave(len(nodes)))
-        cols.append(nodes.repeat(len(nodes)))
-    return torch.stack([torch.cat(rows), torch.cat(cols)])
+from tests.objectives.stubs import SPEC, all_pairs, step, table_encoder, tiny_batch
 
 
 def test_sampler_takes_k_distinct_pairs_per_graph_or_all_below_a_size():
