@@ -90,6 +90,16 @@ def names_as_classes(face_names: list[str], num_classes: int | None = None) -> t
     return values, ""
 
 
+def read_json(path: str | Path):
+    """The JSON content of ``path``; a one-line :class:`InputFileError` naming it when missing or invalid."""
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+
+
 def face_classes(face_names: list[str], labels_path: str | Path) -> list[int]:
     """Class index of each face (traversal order) from the label file ``labels_path``."""
     n = len(face_names)
@@ -104,11 +114,7 @@ def face_classes(face_names: list[str], labels_path: str | Path) -> list[int]:
             line = next(i for i, v in enumerate(values) if not v.lstrip("-").isdigit())
             raise InputFileError(f"{path}: value {line + 1} ({values[line]!r}) is not a class index") from None
     else:
-        try:
-            content = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
-        classes = _from_json(content, face_names, path)
+        classes = _from_json(read_json(path), face_names, path)
     if len(classes) != n:
         raise InputFileError(f"{path}: {len(classes)} labels for {n} faces")
     return classes
@@ -135,12 +141,9 @@ def _from_json(content, face_names: list[str], path: Path) -> list[int]:
 def read_class_names(path: str | Path) -> list[str]:
     """Class names from a ``classes.json`` list; one-line :class:`InputFileError` when it is not one."""
     path = Path(path)
-    try:
-        names = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such class list") from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not path.exists():
+        raise InputFileError(f"{path}: no such class list")
+    names = read_json(path)
     if not isinstance(names, list):
         raise InputFileError(f"{path}: expected a JSON list of class names")
     return [str(name) for name in names]

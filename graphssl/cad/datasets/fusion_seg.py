@@ -9,7 +9,7 @@ Layout of the ``s2.0.0`` release: STEP files ``breps/step/<id>.stp`` with labels
 from __future__ import annotations
 
 from graphssl.cad.datasets.base import CADGraphDataset, ModelRef
-from graphssl.cad.datasets.labels import read_json
+from graphssl.cad.labels_io import read_json
 from graphssl.errors import InputFileError
 
 #: Class names when ``segment_names.json`` is absent (index order of the release).

@@ -16,22 +16,12 @@ feature's bottom face).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import torch
 
+from graphssl.cad.labels_io import read_json
 from graphssl.errors import InputFileError
-
-
-def read_json(path: Path):
-    """The JSON content of ``path``; a one-line :class:`InputFileError` naming it when missing or invalid."""
-    try:
-        return json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
 def _check_classes(path, values: list[int], num_classes: int | None) -> None:
