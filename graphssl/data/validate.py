@@ -138,24 +138,27 @@ def _check_features(data, key: str, level: str, expected_rows: int, categorical:
                     first_graph: int) -> None:
     what = FEATURE_NAMES[key]
     value = getattr(data, key, None)
-    first = first_graph + first_graph_of(data, level)
+
+    def first() -> int:  # only looked up on an error: it is a pass over the batch's offsets
+        return first_graph + first_graph_of(data, level)
+
     if value is None:
         if expected_rows and (categorical or continuous):
             layout = f"categories {list(categorical)}" if categorical else f"{continuous} float columns"
-            raise InvalidGraphError(f"graph {first}: has no {what}; the layout expects {layout}")
+            raise InvalidGraphError(f"graph {first()}: has no {what}; the layout expects {layout}")
         return
     if value.shape[0] != expected_rows:
-        raise InvalidGraphError(f"graph {first}: {what} have {value.shape[0]} rows, expected {expected_rows}")
+        raise InvalidGraphError(f"graph {first()}: {what} have {value.shape[0]} rows, expected {expected_rows}")
     if value.numel() == 0:
         return
     columns = value.view(value.shape[0], -1)
     if categorical and torch.is_floating_point(value):
-        raise InvalidGraphError(f"graph {first}: {what} are {value.dtype}, the layout expects int64 categories {list(categorical)}")
+        raise InvalidGraphError(f"graph {first()}: {what} are {value.dtype}, the layout expects int64 categories {list(categorical)}")
     if continuous and not torch.is_floating_point(value):
-        raise InvalidGraphError(f"graph {first}: {what} are {value.dtype}, the layout expects {continuous} float columns")
+        raise InvalidGraphError(f"graph {first()}: {what} are {value.dtype}, the layout expects {continuous} float columns")
     width = len(categorical) or continuous
     if width and columns.shape[1] != width:
-        raise InvalidGraphError(f"graph {first}: {what} have {columns.shape[1]} columns, the layout expects {width}")
+        raise InvalidGraphError(f"graph {first()}: {what} have {columns.shape[1]} columns, the layout expects {width}")
     if torch.is_floating_point(value):
         finite = torch.isfinite(columns).all(dim=1)
         if not bool(finite.all()):
