@@ -132,6 +132,7 @@ class Pretrainer:
         data = self._prepare(ctx)
         fingerprint = dataset_fingerprint(data)
         resolved = with_spec(config, data.spec)
+        resolved_dict = to_dict(resolved)
         model = build_pretrain_model(resolved, data.spec).to(ctx.device)
         self.model = model
         order = batch_order(data, loop.batch_size, loop.seed, ctx)
@@ -143,16 +144,16 @@ class Pretrainer:
         step, budget = 0, TrainingBudget()
         if self.resume:
             step, total_steps, budget = self._restore(checkpoint_path, ctx, model, optimizer, scaler, generator,
-                                                      fingerprint, to_dict(resolved))
+                                                      fingerprint, resolved_dict)
         budget.hardware = hardware(ctx.device, ctx.world_size)
         stop_at = total_steps if self.stop_after is None else min(total_steps, step + self.stop_after)
         if ctx.is_main:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            (self.out_dir / "config.yaml").write_text(yaml.safe_dump(to_dict(resolved), sort_keys=False))
+            (self.out_dir / "config.yaml").write_text(yaml.safe_dump(resolved_dict, sort_keys=False))
             self._trim_metrics(step)
 
         trained = self._wrap(model, ctx, data, order, step) if ctx.enabled else model
-        payload_base = {"graphssl_version": graphssl.__version__, "config": to_dict(resolved), **spec_entries(data.spec),
+        payload_base = {"graphssl_version": graphssl.__version__, "config": resolved_dict, **spec_entries(data.spec),
                         "data_fingerprint": fingerprint, "total_steps": total_steps, "world_size": ctx.world_size}
         bar = tqdm(total=total_steps, initial=step, disable=not (self.progress and ctx.is_main), desc="pretrain",
                    dynamic_ncols=True)
