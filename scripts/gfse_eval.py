@@ -31,14 +31,6 @@ TU = ("MUTAG", "PTC", "NCI1", "PROTEINS", "IMDBBINARY", "IMDBMULTI")
 PSE_DIM = 16
 
 
-class Graphs(list):
-    """A list of graphs with the :class:`GraphSpec` the runners build encoders from."""
-
-    def __init__(self, graphs, spec):
-        super().__init__(graphs)
-        self.spec = spec
-
-
 def pse_setup(pse: str, checkpoint: str | None, gfse_width: int | None):
     """``(transforms, encoder keys)`` of one PSE choice."""
     from graphssl.pe import AddPSE, LapPE, RWSE
@@ -75,13 +67,14 @@ def transformed(graphs, transforms):
 
 
 def run_tu(args, name: str, pse: str, width: int | None) -> dict:
+    from graphssl.data.prepare import GraphList
     from graphssl.data.tu import GINTUDataset
     from graphssl.eval import EvalTask, FinetuneConfig, finetune, kfold_from_files
 
     dataset = GINTUDataset(args.tu_root, name)
     graphs = list(dataset.graphs)
     transforms, extra = pse_setup(pse, args.checkpoint, width)
-    graphs = Graphs(transformed(graphs, transforms), dataset.spec)
+    graphs = GraphList(transformed(graphs, transforms), dataset.spec)
     labels = sorted({int(g.y.view(-1)[0]) for g in graphs})
     section = encoder_section({"conv": "gin", "hidden_dim": 64, "num_layers": 5, "readout": "sum"}, extra, "categorical")
     task = EvalTask("multiclass", num_outputs=len(labels))
@@ -100,6 +93,7 @@ def run_tu(args, name: str, pse: str, width: int | None) -> dict:
 
 
 def run_planetoid(args, name: str, pse: str, width: int | None) -> dict:
+    from graphssl.data.prepare import GraphList
     from graphssl.data.spec import GraphSpec
     from graphssl.eval import EvalTask, FinetuneConfig, finetune
     from graphssl.eval.splits import Split
@@ -109,7 +103,7 @@ def run_planetoid(args, name: str, pse: str, width: int | None) -> dict:
     graph = load_planetoid(args.planetoid_root, name)[0]
     data = Data(x=graph.x, edge_index=graph.edge_index, y=graph.y, num_nodes=graph.num_nodes)
     transforms, extra = pse_setup(pse, args.checkpoint, width)
-    graphs = Graphs(transformed([data], transforms), GraphSpec(node_continuous=int(graph.x.shape[1])))
+    graphs = GraphList(transformed([data], transforms), GraphSpec(node_continuous=int(graph.x.shape[1])))
     split = Split(*(mask.nonzero().view(-1).numpy() for mask in (graph.train_mask, graph.val_mask, graph.test_mask)))
     section = encoder_section({"conv": "gcn", "hidden_dim": 64, "num_layers": 2, "dropout": 0.5, "norm": "none"},
                               extra, "continuous")
