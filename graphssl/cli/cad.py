@@ -311,6 +311,7 @@ def run_stats(args) -> int:
 
 def run_predict(args) -> int:
     import json
+    from collections import Counter
 
     from graphssl.brepmae.prediction import extraction_options, predict, resolve_segmenter
     from graphssl.errors import ConfigError
@@ -332,12 +333,10 @@ def run_predict(args) -> int:
         if result.error is not None:
             print(f"graphssl: error: {result.error}", file=sys.stderr)
             continue
-        counts: dict[str, int] = {}
-        for face in result.faces:
-            counts[face.class_name] = counts.get(face.class_name, 0) + 1
+        counts = Counter(face.class_name for face in result.faces)
         degenerate = sum(face.degenerate for face in result.faces)
         print(f"{result.file}: {len(result.faces)} faces ({degenerate} degenerate): "
-              + ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+              + ", ".join(f"{name} {n}" for name, n in counts.most_common()))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"model": segmenter.card.get("name"), "classes": segmenter.card["classes"],
