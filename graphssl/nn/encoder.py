@@ -26,7 +26,7 @@ from graphssl.nn.config import EncoderConfig
 from graphssl.nn.context import BatchContext, batch_vector_of, num_graphs_of
 from graphssl.nn.conv import build_registered_conv
 from graphssl.nn.conv.build import offered
-from graphssl.nn.inputs import build_input_slot
+from graphssl.nn.inputs import build_input_slot, slot_inputs
 from graphssl.nn.norm import build_norm
 from graphssl.nn.output import EncoderOutput
 from graphssl.nn.readout import Readout
@@ -63,8 +63,7 @@ class GraphEncoder(nn.Module):
         self.config = config
         hidden = config.hidden_dim
         self.node_input = build_input_slot(config, "node")
-        has_edges = bool(config.edge_inputs) or (
-            not config.structure_only and bool(config.edge_categorical or config.edge_continuous))
+        has_edges = bool(slot_inputs(config, "edge"))
         options = dict(edge_dim=hidden if has_edges else None, activation=config.activation, train_eps=config.train_eps,
                        dropout=config.dropout, norm=config.norm, gps_local=config.gps_local, gps_heads=config.gps_heads,
                        gps_attn_dropout=config.gps_attn_dropout, attention_bias=config.attention_bias)
