@@ -33,6 +33,8 @@ from graphssl.pe.hints import Param, param_error
 START_CHUNK = 1 << 16
 #: Default cap on simultaneously open paths (about 130 MiB of int64 paths of length 8).
 MAX_PATHS = 2_000_000
+#: Shortest cycle (a triangle): the smallest ``max_length``, also what ``cycles:N`` accepts.
+MIN_LENGTH = 3
 
 
 class CycleCounts(PSETransform):
@@ -60,8 +62,8 @@ class CycleCounts(PSETransform):
         directed: DirectedPolicy = "raise",
     ) -> None:
         super().__init__(attr_name=attr_name, directed=directed)
-        if int(max_length) < 3:
-            raise ConfigError(f"CycleCounts max_length must be >= 3, got {max_length}")
+        if int(max_length) < MIN_LENGTH:
+            raise ConfigError(f"CycleCounts max_length must be >= {MIN_LENGTH}, got {max_length}")
         if int(max_paths) < 1:
             raise ConfigError(f"CycleCounts max_paths must be >= 1, got {max_paths}")
         self.max_length = int(max_length)

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from graphssl.errors import ConfigError
 from graphssl.pe.base import AddPSE, PSETransform
-from graphssl.pe.cycles import CycleCounts
+from graphssl.pe.cycles import MIN_LENGTH, CycleCounts
 from graphssl.pe.electrostatic import ElectrostaticPE
 from graphssl.pe.graphs import DirectedPolicy
 from graphssl.pe.heat import HeatKernelDiag
@@ -66,7 +66,7 @@ register_kind("rrwp", "k")(RRWP)
 register_kind("degree")(Degree)
 register_kind("clustering")(Clustering)
 register_kind("pagerank")(PageRank)
-register_kind("cycles", "max_length", size_minimum=3)(CycleCounts)
+register_kind("cycles", "max_length", size_minimum=MIN_LENGTH)(CycleCounts)
 register_kind("louvain")(Louvain)
 
 #: The kinds graphssl.pe itself provides (plugins may register more in :data:`KINDS`).
