@@ -209,6 +209,11 @@ def chunks_of(dataset, size: int = CHUNK_GRAPHS) -> Iterator[tuple[int, list]]:
         yield start, [copy.copy(dataset[index]) for index in range(start, min(start + size, len(dataset)))]
 
 
+def spec_of(dataset) -> GraphSpec:
+    """The dataset's declared ``spec``, else one inferred with a pass over its graphs."""
+    return getattr(dataset, "spec", None) or infer_spec(dataset[i] for i in range(len(dataset)))
+
+
 def with_attributes(spec: GraphSpec, attributes: dict[str, AttributeSpec]) -> GraphSpec:
     """A copy of ``spec`` that also declares ``attributes`` (its own declarations win)."""
     if not attributes:
@@ -236,7 +241,7 @@ def prepare_in_memory(config: DataConfig, *, validate: bool = True, where: str =
     """Prepare one dataset into a :class:`GraphList` (see the module docstring)."""
     transforms = build_transforms(config, where)
     dataset = build_source(config, where)
-    spec = getattr(dataset, "spec", None) or infer_spec(dataset[i] for i in range(len(dataset)))
+    spec = spec_of(dataset)
     source = f"{where} ({config.name})"
     graphs: list = []
     rejects = rejects_of(dataset)

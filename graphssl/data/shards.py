@@ -42,7 +42,7 @@ from torch import Tensor
 
 from graphssl.data.fingerprint import GraphDigest
 from graphssl.data.rejects import REJECTS_FILE, Reject, write_rejects
-from graphssl.data.spec import AttributeSpec, GraphSpec
+from graphssl.data.spec import GraphSpec, spec_from_dict
 from graphssl.errors import InputFileError, InvalidGraphError
 
 FORMAT = 1
@@ -173,11 +173,6 @@ class ShardWriter:
         (self.folder / META_FILE).write_text(json.dumps(meta, indent=1, default=str))
 
 
-def _spec_from_dict(data: dict[str, Any]) -> GraphSpec:
-    attributes = {k: AttributeSpec(**v) for k, v in data.pop("attributes", {}).items()}
-    return GraphSpec(**data, attributes=attributes)
-
-
 class OnDiskGraphs(torch.utils.data.Dataset):
     """A dataset stored by :class:`ShardWriter`, read one graph at a time (see the module docstring).
 
@@ -200,7 +195,7 @@ class OnDiskGraphs(torch.utils.data.Dataset):
         self.constants: dict[str, Any] = meta["constants"]
         module, _, name = meta["data_class"].partition(":")
         self.data_class = getattr(importlib.import_module(module), name)
-        self.spec = _spec_from_dict(dict(meta["spec"]))
+        self.spec = spec_from_dict(meta["spec"])
         self.identity = meta["identity"]
         #: :func:`graphssl.data.fingerprint.dataset_fingerprint` of the graphs, computed while writing.
         self.fingerprint: str | None = meta.get("fingerprint")

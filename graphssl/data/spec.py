@@ -9,7 +9,7 @@ reconstruction heads without looking at a specific dataset class.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 import torch
 
@@ -132,6 +132,13 @@ def infer_spec(graphs: Iterable) -> GraphSpec:
         edges.add(index, getattr(data, "edge_attr", None))
     return GraphSpec(node_categorical=nodes.categorical(), node_continuous=nodes.continuous(),
                      edge_categorical=edges.categorical(), edge_continuous=edges.continuous())
+
+
+def spec_from_dict(data: Mapping[str, Any]) -> GraphSpec:
+    """The :class:`GraphSpec` that ``dataclasses.asdict`` wrote (e.g. into a cache's metadata)."""
+    fields = dict(data)
+    attributes = {key: AttributeSpec(**value) for key, value in fields.pop("attributes", {}).items()}
+    return GraphSpec(**fields, attributes=attributes)
 
 
 # The level rule lives in its own module; re-exported here because "what level is this

@@ -25,10 +25,10 @@ from typing import Callable, Iterator
 import torch
 
 from graphssl.data.config import DataConfig
-from graphssl.data.prepare import CHUNK_GRAPHS, build_source, chunks_of
+from graphssl.data.prepare import CHUNK_GRAPHS, build_source, chunks_of, spec_of
 from graphssl.data.registry import DATASETS
 from graphssl.data.rejects import Reject, rejects_of
-from graphssl.data.spec import GraphSpec, infer_spec
+from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError, InputFileError
 from graphssl.registry import check_params
 
@@ -50,7 +50,7 @@ class GraphStream:
 
 def _dataset_stream(config: DataConfig, where: str) -> GraphStream:
     dataset = build_source(config, where)
-    spec = getattr(dataset, "spec", None) or infer_spec(dataset[i] for i in range(len(dataset)))
+    spec = spec_of(dataset)
 
     def chunks():
         for first, graphs in chunks_of(dataset):
