@@ -10,7 +10,6 @@ underneath; the sha256 is checked first. ``graphssl checkpoints`` lists them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +53,11 @@ def shipped_names(directory: Path | None = None) -> list[str]:
 
 def shipped_checkpoint_path(name: str, directory: Path | None = None) -> Path:
     """Path of shipped checkpoint ``name`` after verifying its sha256 against the card."""
+    from graphssl.train.export import file_sha256
+
     for checkpoint in shipped_checkpoints(directory):
         if checkpoint.name == name:
-            digest = hashlib.sha256(checkpoint.path.read_bytes()).hexdigest()
+            digest = file_sha256(checkpoint.path)
             if digest != checkpoint.card.get("sha256"):
                 raise CheckpointError(f"{checkpoint.path}: sha256 {digest[:12]}... does not match its model card")
             return checkpoint.path

@@ -58,11 +58,16 @@ def split_state(model_state: dict[str, torch.Tensor]) -> tuple[dict[str, torch.T
     return encoder, heads
 
 
+def data_sections(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored config's data section as a list (one entry unless the run was on a mixture)."""
+    return config["data"] if isinstance(config["data"], list) else [config["data"]]
+
+
 def transform_entries(config: dict[str, Any]) -> list[dict[str, Any]]:
     """Every dataset's transforms with their reprs, as a model card lists them."""
     from graphssl.data.registry import build_transform
 
-    sections = config["data"] if isinstance(config["data"], list) else [config["data"]]
+    sections = data_sections(config)
     entries = []
     for source, section in enumerate(sections):
         for transform in section.get("transforms", []):
@@ -77,7 +82,7 @@ def model_card(payload: dict[str, Any], encoder_state: dict[str, torch.Tensor], 
     """The model card of a training checkpoint's ``payload`` (see the module docstring)."""
     config = payload["config"]
     budget = TrainingBudget.from_dict(payload.get("budget"))
-    sections = config["data"] if isinstance(config["data"], list) else [config["data"]]
+    sections = data_sections(config)
     parameters = sum(v.numel() for k, v in encoder_state.items() if v.is_floating_point() and "running_" not in k)
     return {
         "name": name,
