@@ -21,6 +21,7 @@ from torch_geometric.loader import DataLoader
 
 from graphssl.brepmae.segmenter import FaceSegmenter
 from graphssl.config import check_positive, check_range
+from graphssl.eval.loading import make_loader
 from graphssl.eval.metrics import mean_iou
 from graphssl.eval.seeding import seeded_rng
 
@@ -93,8 +94,7 @@ def train_segmenter(encoder, train: Sequence, num_classes: int, config: SegmentC
         groups = [{"params": segmenter.head.parameters(), "lr": config.lr},
                   {"params": segmenter.encoder.parameters(), "lr": config.encoder_lr or config.lr}]
         optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
-        loader = DataLoader(list(train), batch_size=config.batch_size, shuffle=True,
-                            generator=torch.Generator().manual_seed(config.seed))
+        loader = make_loader(list(train), config.batch_size, shuffle=True, seed=config.seed)
         history, best, best_state = [], -1.0, None
         for epoch in range(1, config.epochs + 1):
             segmenter.train()
