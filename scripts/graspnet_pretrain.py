@@ -28,7 +28,9 @@ CONFIGS = ["graspnet_moses", "graspnet_baseline_attr_mask", "graspnet_baseline_g
 
 def derived_config(name: str, out_root: Path, limit: int | None, steps: int | None) -> Path:
     """``examples/configs/NAME.yaml`` with ``data.params.limit`` and ``train.steps`` replaced, written under ``out_root``."""
-    config = yaml.safe_load((REPO / "examples" / "configs" / f"{name}.yaml").read_text())
+    from graphssl.config import load_yaml
+
+    config = load_yaml(REPO / "examples" / "configs" / f"{name}.yaml")
     if limit is not None:
         config["data"]["params"]["limit"] = limit
     if steps is not None:
