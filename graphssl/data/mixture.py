@@ -188,10 +188,9 @@ class MixtureBatchOrder:
         return stream[start - rounds.start * size : stop - rounds.start * size]
 
     def epoch(self, epoch: int) -> list[list[int]]:
-        draws = torch.cat([self.part_draws(k, epoch) + self.offsets[k] for k in range(len(self.sizes))])
-        order = draws[torch.randperm(draws.numel(), generator=torch.Generator().manual_seed(self.seed + epoch))]
-        padded = self.shard_size * self.world_size
-        if padded > order.numel():
-            order = torch.cat([order, order[: padded - order.numel()]])
-        shard = order[self.rank :: self.world_size].tolist()
-        return [shard[i : i + self.batch_size] for i in range(0, len(shard), self.batch_size)]
+        # Shuffled, padded and sharded exactly as ShardedBatchOrder does, over this epoch's draws.
+        from graphssl.train.sampling import ShardedBatchOrder  # not at import: graphssl.train imports this module
+
+        draws = torch.cat([self.part_draws(k, epoch) + self.offsets[k] for k in range(len(self.sizes))]).tolist()
+        positions = ShardedBatchOrder(self.num_items, self.batch_size, self.seed, self.rank, self.world_size).epoch(epoch)
+        return [[draws[i] for i in batch] for batch in positions]
