@@ -35,7 +35,7 @@ from graphssl.errors import ConfigError
 from graphssl.nn.norm import NORMS
 from graphssl.nn.pse_encoder import PSEConfig
 from graphssl.nn.readout import READOUTS
-from graphssl.nn.registry import CONVS, INPUTS
+from graphssl.nn.registry import CONVS, INPUTS, check_registered
 from graphssl.registry import close_matches
 
 JK_MODES = ("last", "cat", "sum", "max")
@@ -86,16 +86,13 @@ class AttentionBiasConfig:
             raise ConfigError("encoder.attention_bias: categories and continuous must not be negative")
 
 
+#: Kept for graphssl.graspnet.config, which imports it from here; new code imports check_registered.
+_check_registered = check_registered
+
+
 def _check_choice(where: str, value: str, choices) -> None:
     if value not in choices:
         raise ConfigError(f"{where}: unknown value {value!r}{close_matches(value, choices)}; choose one of {', '.join(choices)}")
-
-
-def _check_registered(where: str, registry, name: str) -> None:
-    try:
-        registry.get(name)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
 
 
 @dataclass
@@ -166,8 +163,8 @@ class EncoderConfig:
         for slot in ("node_inputs", "edge_inputs"):
             setattr(self, slot, [from_dict(InputConfig, item, f"encoder.{slot}[{i}]") if isinstance(item, dict) else item
                                  for i, item in enumerate(getattr(self, slot))])
-        _check_registered("encoder.conv", CONVS, self.conv)
-        _check_registered("encoder.gps_local", CONVS, self.gps_local)
+        check_registered("encoder.conv", CONVS, self.conv)
+        check_registered("encoder.gps_local", CONVS, self.gps_local)
         _check_choice("encoder.jk", self.jk, JK_MODES)
         _check_choice("encoder.norm", self.norm, NORMS)
         _check_choice("encoder.readout", self.readout, READOUTS)
@@ -186,7 +183,7 @@ class EncoderConfig:
         for slot in ("node_inputs", "edge_inputs"):
             for index, item in enumerate(getattr(self, slot)):
                 where = f"encoder.{slot}[{index}]"
-                _check_registered(f"{where}.name", INPUTS, item.name)
+                check_registered(f"{where}.name", INPUTS, item.name)
                 if item.dim is not None:
                     check_positive(f"{where}.dim", item.dim)
                 if self.structure_only and not getattr(INPUTS.get(item.name), "structural", False):

@@ -47,6 +47,14 @@ _CONFIG_OF: dict[str, type] = {}
 _NAME_OF: dict[type, str] = {}
 
 
+def check_registered(where: str, registry: Registry, name: str) -> None:
+    """Raise :class:`ConfigError` prefixed with ``where`` (with suggestions) if ``name`` is not in ``registry``."""
+    try:
+        registry.get(name)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def register_encoder(name: str, config_class: type):
     """Class decorator: register an encoder under ``name``, built from ``config_class``.
 
@@ -95,10 +103,7 @@ def encoder_config_from_dict(section: dict[str, Any], where: str = "encoder") ->
     name = params.pop("name", DEFAULT_ENCODER)
     if not isinstance(name, str):
         raise ConfigError(f"{where}.name: expected a string, got {name!r}")
-    try:
-        ENCODERS.get(name)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}.name: {exc}") from None
+    check_registered(f"{where}.name", ENCODERS, name)
     return from_dict(_CONFIG_OF[name], params, where)
 
 
