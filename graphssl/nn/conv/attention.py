@@ -128,19 +128,19 @@ class PairBias(nn.Module):
 
 @dataclass
 class PairLayout:
-    """Which pairs of a pair attribute fall inside the dense layout, and where.
+    """The pairs of a pair attribute that fall inside the dense layout: their values and where they go.
 
     Args:
-        pairs: positions of those pairs in the attribute, ``[Q]``.
+        values: the attribute's values at those pairs, ``[Q]`` or ``[Q, d]``.
         flat: their flat positions in ``[graphs, n_max, n_max]``, ``[Q]``.
     """
 
-    pairs: Tensor
+    values: Tensor
     flat: Tensor
 
 
-def pair_layout(context: BatchContext, layout: DenseLayout, name: str) -> tuple[PairLayout, Tensor]:
-    """The pairs of attribute ``name`` inside ``layout``, and the attribute's values; cached per forward."""
+def pair_layout(context: BatchContext, layout: DenseLayout, name: str) -> PairLayout:
+    """The pairs of attribute ``name`` inside ``layout``; cached per forward, so every layer shares one gather."""
     key = ("pair_layout", name, layout.shape)
     data = context.data
     index = getattr(data, f"{name}_pair_index", None)
@@ -166,8 +166,8 @@ def pair_layout(context: BatchContext, layout: DenseLayout, name: str) -> tuple[
         inside = (rank >= 0).nonzero().view(-1)
         n_max = layout.shape[1]
         i, j = layout.position[index[0, inside]], layout.position[index[1, inside]]
-        context.cache[key] = PairLayout(inside, (rank[inside] * n_max + i) * n_max + j)
-    return context.cache[key], value
+        context.cache[key] = PairLayout(value[inside], (rank[inside] * n_max + i) * n_max + j)
+    return context.cache[key]
 
 
 def dense_attention(x: Tensor, attention: nn.MultiheadAttention, layout: DenseLayout, *, dropout: float = 0.0,

@@ -82,8 +82,8 @@ class GPSLayer(nn.Module):
             return x.new_zeros(x.shape)
         bias = bias_at = None
         if self.pair_bias is not None:
-            pairs, value = pair_layout(context, layout, self.bias_config.pair)
-            bias, bias_at = self.pair_bias(value[pairs.pairs]), pairs.flat
+            pairs = pair_layout(context, layout, self.bias_config.pair)
+            bias, bias_at = self.pair_bias(pairs.values), pairs.flat
         dropout = self.attn_dropout if self.training else 0.0
         return dense_attention(x, self.attention, layout, dropout=dropout, bias=bias, bias_at=bias_at)
 
