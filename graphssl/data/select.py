@@ -58,7 +58,12 @@ def survivors(data, keep: dict[str, Tensor], spec: GraphSpec | None = None) -> d
     given, and for every index map's items (edges, pairs, memberships).
     """
     attrs = attribute_specs(data, spec)
-    return _survivors(data, keep, attrs, {key: item_set(data, key, a) for key, a in attrs.items()}, spec)
+    return _survivors(data, keep, attrs, _item_sets(data, attrs), spec)
+
+
+def _item_sets(data, attrs: dict[str, AttributeSpec]) -> dict[str, str]:
+    """:func:`~graphssl.data.levels.item_set` of every attribute."""
+    return {key: item_set(data, key, a) for key, a in attrs.items()}
 
 
 def _survivors(data, keep: dict[str, Tensor], attrs: dict[str, AttributeSpec], sets: dict[str, str],
@@ -120,7 +125,7 @@ def select(data, keep: dict[str, Tensor], spec: GraphSpec | None = None):
         spec: the dataset's spec, for attributes it declares (default ``None``).
     """
     attrs = attribute_specs(data, spec)
-    sets = {key: item_set(data, key, a) for key, a in attrs.items()}
+    sets = _item_sets(data, attrs)
     masks = _survivors(data, keep, attrs, sets, spec)
     renumber = {level: _new_index(mask) for level, mask in masks.items()}
     out = copy.copy(data)
