@@ -19,7 +19,7 @@ tensor of their size squared is ever built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -50,10 +50,19 @@ class DenseLayout:
     real: Tensor
     graph_rank: Tensor
     position: Tensor
+    _key_masks: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
         return tuple(self.real.shape)
+
+    def key_mask(self, dtype: torch.dtype) -> Tensor:
+        """Additive attention mask, ``-inf`` at padding keys, ``[graphs, 1, 1, n_max]``; built once per dtype."""
+        if dtype not in self._key_masks:
+            graphs, n_max = self.shape
+            self._key_masks[dtype] = torch.zeros(graphs, 1, 1, n_max, dtype=dtype, device=self.real.device).masked_fill(
+                ~self.real.view(graphs, 1, 1, n_max), float("-inf"))
+        return self._key_masks[dtype]
 
 
 def dense_layout(context: BatchContext, max_nodes: int) -> DenseLayout | None:
@@ -190,8 +199,7 @@ def dense_attention(x: Tensor, attention: nn.MultiheadAttention, layout: DenseLa
     dense = x.new_zeros(graphs * n_max, dim).index_copy(0, layout.slots, x.index_select(0, layout.nodes))
     q, k, v = F.linear(dense, attention.in_proj_weight, attention.in_proj_bias).chunk(3, dim=1)
     q, k, v = (t.view(graphs, n_max, heads, dim // heads).transpose(1, 2) for t in (q, k, v))
-    mask = torch.zeros(graphs, 1, 1, n_max, dtype=q.dtype, device=x.device).masked_fill(
-        ~layout.real.view(graphs, 1, 1, n_max), float("-inf"))
+    mask = layout.key_mask(q.dtype)
     if bias is not None:
         pair_bias = q.new_zeros(graphs * n_max * n_max, heads).index_copy(0, bias_at, bias.to(q.dtype))
         mask = mask + pair_bias.view(graphs, n_max, n_max, heads).permute(0, 3, 1, 2)
