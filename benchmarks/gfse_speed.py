@@ -43,7 +43,7 @@ def molecule_speed(args) -> list[dict]:
     rows = []
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
-        for name, run in (("gfse", lambda: [encode_nodes(encoder, Batch.from_data_list(graphs[i:i + 256]), 256)
+        for name, run in (("gfse", lambda: [encode_nodes(encoder, graphs[i:i + 256], 256)
                                             for i in range(0, len(graphs), 256)]),
                           ("rwse20+lap8", lambda: [classic.compute(Batch.from_data_list(graphs[i:i + 1024]))
                                                    for i in range(0, len(graphs), 1024)])):

@@ -50,17 +50,15 @@ def load_gfse(checkpoint: str | Path, width: int | None = None) -> nn.Module:
 
 def encode_nodes(encoder: nn.Module, batch, batch_size: int) -> Tensor:
     """``encoder``'s node outputs ``[N, d]`` of every graph of ``batch`` (or a list), ``batch_size`` graphs at a time."""
-    if isinstance(batch, (list, tuple)):
-        batch = Batch.from_data_list([Data(edge_index=g.edge_index, num_nodes=g.num_nodes) for g in batch])
-    ptr = batch.ptr if hasattr(batch, "ptr") and batch.ptr is not None else torch.tensor([0, batch.num_nodes])
-    if int(ptr[-1]) == 0:
+    graphs = list(batch) if isinstance(batch, (list, tuple)) else (
+        batch.to_data_list() if isinstance(batch, Batch) else [batch])
+    structures = [Data(edge_index=g.edge_index, num_nodes=g.num_nodes) for g in graphs]
+    if sum(int(g.num_nodes) for g in structures) == 0:
         return torch.zeros(0, encoder.out_dim)
-    graphs = batch.to_data_list() if isinstance(batch, Batch) else [batch]
     parts = []
     with torch.no_grad():
-        for start in range(0, len(graphs), batch_size):
-            chunk = Batch.from_data_list([Data(edge_index=g.edge_index, num_nodes=g.num_nodes)
-                                          for g in graphs[start:start + batch_size]])
+        for start in range(0, len(structures), batch_size):
+            chunk = Batch.from_data_list(structures[start:start + batch_size])
             parts.append(encoder(chunk).node if chunk.num_nodes else torch.zeros(0, encoder.out_dim))
     return torch.cat(parts).float()
 
@@ -116,7 +114,6 @@ class GFSEKind(PSETransform):
 
     def _compute(self, graphs: GraphSet) -> dict[str, Tensor]:
         node_graph = torch.repeat_interleave(torch.arange(graphs.num_graphs), graphs.sizes)
-        batch = Batch.from_data_list([Data(edge_index=graphs.edge_index[:, node_graph[graphs.edge_index[0]] == g]
-                                           - graphs.ptr[g], num_nodes=int(graphs.sizes[g]))
-                                      for g in range(graphs.num_graphs)])
-        return {"": encode_nodes(self.encoder, batch, self.batch_size)}
+        structures = [Data(edge_index=graphs.edge_index[:, node_graph[graphs.edge_index[0]] == g] - graphs.ptr[g],
+                           num_nodes=int(graphs.sizes[g])) for g in range(graphs.num_graphs)]
+        return {"": encode_nodes(self.encoder, structures, self.batch_size)}
