@@ -30,23 +30,18 @@ from torch_geometric.data import InMemoryDataset
 
 from graphssl.chem.chunk import GraphChunk
 from graphssl.chem.data import MolData
+from graphssl.data.shards import smallest_dtype as shard_smallest_dtype
 
 #: Candidate storage dtypes, smallest first.
 COMPACT_DTYPES = (np.uint8, np.int16, np.int32)
 
 
 def smallest_dtype(values: np.ndarray) -> np.dtype:
-    """The first of :data:`COMPACT_DTYPES` holding every value of an integer array (else its own dtype)."""
-    if values.dtype.kind not in "iu":
-        return values.dtype
-    if values.size == 0:
-        return np.dtype(np.uint8)
-    low, high = int(values.min()), int(values.max())
-    for dtype in COMPACT_DTYPES:
-        info = np.iinfo(dtype)
-        if info.min <= low and high <= info.max:
-            return np.dtype(dtype)
-    return values.dtype
+    """The first of :data:`COMPACT_DTYPES` holding every value of an integer array (else its own dtype).
+
+    The rule of :func:`graphssl.data.shards.smallest_dtype`, without int64 (an int64 array stays as it is).
+    """
+    return shard_smallest_dtype(values, COMPACT_DTYPES)
 
 
 def compact_chunk(chunk: GraphChunk) -> GraphChunk:
@@ -94,15 +89,6 @@ def card_path(path: str | os.PathLike) -> Path:
     return Path(path).with_suffix(".json")
 
 
-def spec_from_card(card: Mapping[str, Any]) -> Any:
-    """The :class:`~graphssl.data.spec.GraphSpec` stored in a featurize card."""
-    from graphssl.data.spec import AttributeSpec, GraphSpec
-
-    spec = dict(card["spec"])
-    spec["attributes"] = {key: AttributeSpec(**value) for key, value in spec.get("attributes", {}).items()}
-    return GraphSpec(**spec)
-
-
 class FeaturizedMolecules(InMemoryDataset):
     """The graphs of a ``graphssl chem featurize`` output, indexed lazily, with the spec from its card.
 
@@ -120,6 +106,7 @@ class FeaturizedMolecules(InMemoryDataset):
     def __init__(self, path: str | os.PathLike, *, transform: Any = None) -> None:
         import json
 
+        from graphssl.data.spec import spec_from_dict
         from graphssl.errors import InputFileError
 
         self.path = Path(path)
@@ -137,7 +124,7 @@ class FeaturizedMolecules(InMemoryDataset):
                                  f"{exc})") from None
         self.data = CompactMolData.from_dict(data)
         self.card = json.loads(card.read_text())
-        self.spec = spec_from_card(self.card)
+        self.spec = spec_from_dict(self.card["spec"])
         self.rejects: list = []
 
     def __repr__(self) -> str:
