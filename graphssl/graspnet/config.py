@@ -21,8 +21,8 @@ import graphssl.graspnet.inputs  # noqa: F401  (registers masked_bond, the defau
 from graphssl.config import check_positive
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError
-from graphssl.nn.config import EncoderConfig, InputConfig, _check_registered
-from graphssl.nn.registry import CONVS
+from graphssl.nn.config import EncoderConfig, InputConfig
+from graphssl.nn.registry import CONVS, check_registered
 
 #: The molecule layer's fragment attributes this encoder reads (see docs/chem.md).
 FRAGMENT_KEYS = ("frag_x", "atom2frag", "frag_edge_index", "frag_edge_attr", "frag_batch")
@@ -53,7 +53,7 @@ class GraspNetConfig(EncoderConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         check_positive("encoder.fragment_layers", self.fragment_layers)
-        _check_registered("encoder.fragment_conv", CONVS, self.fragment_conv)
+        check_registered("encoder.fragment_conv", CONVS, self.fragment_conv)
 
     def with_spec(self, spec: GraphSpec) -> "GraspNetConfig":
         """The atom layout of ``spec`` plus its fragment vocabularies; a spec without fragments raises."""

@@ -86,10 +86,6 @@ class AttentionBiasConfig:
             raise ConfigError("encoder.attention_bias: categories and continuous must not be negative")
 
 
-#: Kept for graphssl.graspnet.config, which imports it from here; new code imports check_registered.
-_check_registered = check_registered
-
-
 def _check_choice(where: str, value: str, choices) -> None:
     if value not in choices:
         raise ConfigError(f"{where}: unknown value {value!r}{close_matches(value, choices)}; choose one of {', '.join(choices)}")
