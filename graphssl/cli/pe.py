@@ -62,6 +62,41 @@ def kinds_spec(text: str) -> str:
     return text
 
 
+def kind_param(text: str) -> tuple[str, str, object]:
+    """``--kind-param KIND.KEY=VALUE``: one constructor argument of one kind; VALUE is read as a YAML scalar."""
+    import argparse
+
+    import yaml
+
+    name, equals, raw = text.partition("=")
+    kind, dot, key = name.partition(".")
+    if not equals or not dot or not kind or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected KIND.KEY=VALUE (e.g. gfse.checkpoint=model.pt), got {text!r}")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError:
+        value = raw
+    return kind, key, value
+
+
+def kind_params(items: list[tuple[str, str, object]], spec: str) -> dict[str, dict[str, object]]:
+    """``--kind-param`` items grouped by kind; a kind missing from ``--kinds`` or given a key twice is refused."""
+    from graphssl.errors import ConfigError
+    from graphssl.pe.registry import parse_spec
+
+    listed = dict(parse_spec(spec))
+    params: dict[str, dict[str, object]] = {}
+    for kind, key, value in items:
+        if kind not in listed:
+            raise ConfigError(f"--kind-param {kind}.{key}: kind {kind!r} is not in --kinds {spec!r}")
+        if key in listed[kind]:
+            raise ConfigError(f"--kind-param {kind}.{key}: already set by {kind}:{listed[kind][key]} in --kinds")
+        if key in params.setdefault(kind, {}):
+            raise ConfigError(f"--kind-param {kind}.{key}: given twice")
+        params[kind][key] = value
+    return params
+
+
 def npz_path(text: str) -> str:
     """``--out``: a path ending in ``.npz``; other suffixes cannot be honoured (several arrays of different shapes)."""
     import argparse
@@ -118,6 +153,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="N",
         help="cap on simultaneously open paths while counting cycles (default: 2000000)",
     )
+    parser.add_argument(
+        "--kind-param",
+        type=kind_param,
+        action="append",
+        default=[],
+        metavar="KIND.KEY=VALUE",
+        help="a constructor argument of one kind in --kinds, e.g. gfse.checkpoint=model.pt (repeatable)",
+    )
     parser.add_argument("--batch-size", type=positive_int, default=1024, help="graphs encoded together (default: 1024)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     parser.set_defaults(func=run)
@@ -138,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
     extra = {name: pairwise for name, cls in KINDS.items() if issubclass(cls, PairwisePSE)}
     extra["cycles"] = {"max_paths": args.max_paths} if args.max_paths else {}
     try:
+        for kind, params in kind_params(args.kind_param, args.kinds).items():
+            extra[kind] = {**extra.get(kind, {}), **params}
         encodings = parse_kinds(args.kinds, args.directed, **extra)
         source = read_input(args.input, args.format, args.weight)
     except GraphSSLError as exc:

@@ -255,3 +255,37 @@ def test_every_parameter_a_pe_message_names_has_a_flag():
     named = {name for path in sources for name in re.findall(r'Param\("(\w+)"', path.read_text())}
     assert {"directed", "max_nodes", "max_paths", "max_length", "fmt"} <= named
     assert named <= set(FLAGS), f"no flag spelling for {sorted(named - set(FLAGS))}"
+
+
+def test_kind_param_passes_a_constructor_argument(tmp_path, capsys):
+    path = tmp_path / "g.edgelist"
+    path.write_text("a b\nb c\nc a\nc d\n")
+    out = tmp_path / "o.npz"
+    code, _, _ = run([path, "--kinds", "heat,rwse:3", "--kind-param", "heat.times=[0.5, 2]", "--out", out, "--quiet"],
+                     capsys)
+    assert code == 0
+    data = Data(edge_index=torch.tensor([[0, 1, 1, 2, 2, 0, 2, 3], [1, 0, 2, 1, 0, 2, 3, 2]]), num_nodes=4)
+    reference = AddPSE(parse_kinds("heat", heat={"times": (0.5, 2.0)})).compute(data)["heat"]
+    np.testing.assert_allclose(np.load(out)["heat"], reference.numpy(), atol=1e-6)
+    assert np.load(out)["heat"].shape == (4, 2)
+
+
+@pytest.mark.parametrize(
+    "kinds, param, message",
+    [
+        ("rwse", "lap.k=3", "--kind-param lap.k: kind 'lap' is not in --kinds 'rwse'"),
+        ("rwse:6", "rwse.k=3", "--kind-param rwse.k: already set by rwse:6 in --kinds"),
+        ("louvain", "louvain.sed=1", "has no parameter 'sed' (did you mean 'seed'?)"),
+    ],
+)
+def test_kind_param_refusals_name_the_flag(tmp_path, capsys, kinds, param, message):
+    path = tmp_path / "g.edgelist"
+    path.write_text("a b\n")
+    code, _, err = run([path, "--kinds", kinds, "--kind-param", param, "--out", tmp_path / "o.npz"], capsys)
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_kind_param_syntax_is_checked_when_the_line_is_read(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["pe", "g.edgelist", "--out", str(tmp_path / "o.npz"), "--kind-param", "gfse=model.pt"])
+    assert exit_info.value.code == 2 and "expected KIND.KEY=VALUE" in capsys.readouterr().err
