@@ -19,7 +19,7 @@ import torch
 
 from graphssl.errors import CheckpointError, ConfigError, GraphSSLError
 
-#: Segmenters that issue 16 announces as shipped models; until their files ship, naming one says so.
+#: Segmenters that issue 16 announces as shipped models; while a file is absent, naming it says "not shipped yet".
 ANNOUNCED_SEGMENTERS = ("mfcad-seg",)
 DEFAULT_MODEL = "mfcad-seg"
 
@@ -51,22 +51,29 @@ class PartPrediction:
         return out
 
 
-def resolve_segmenter(model):
-    """A loaded segmenter from a :class:`FaceSegmenter`, a segmenter file, or a shipped segmenter's name."""
+def resolve_segmenter(model, directory: str | Path | None = None):
+    """A loaded segmenter from a :class:`FaceSegmenter`, a segmenter file, or a shipped segmenter's name.
+
+    Args:
+        model: a loaded segmenter, a ``.pt`` segmenter file, or the name of a shipped segmenter.
+        directory: where shipped checkpoints are looked up (default ``None``: :mod:`graphssl.checkpoints`).
+    """
     from graphssl.brepmae.segmenter import FaceSegmenter, load_segmenter
-    from graphssl.checkpoints import shipped_checkpoint_path, shipped_names
+    from graphssl.checkpoints import SEGMENTER, shipped_checkpoint_path, shipped_names
 
     if isinstance(model, FaceSegmenter):
         return model
     path = Path(model)
     if path.is_file():
         return load_segmenter(path)
-    if str(model) in shipped_names():
-        return load_segmenter(shipped_checkpoint_path(str(model)))
+    if str(model) in shipped_names(directory):
+        return load_segmenter(shipped_checkpoint_path(str(model), directory, kind=SEGMENTER))
     if str(model) in ANNOUNCED_SEGMENTERS:
         raise CheckpointError(f"--model {model}: the {model} segmenter is not shipped in this version yet; pass "
                               "--model PATH to a segmenter file (scripts/brepmae_segment.py --export writes one)")
-    raise CheckpointError(f"--model {model}: no such segmenter file, and no shipped segmenter of that name")
+    known = ", ".join(shipped_names(directory, SEGMENTER)) or "none"
+    raise CheckpointError(f"--model {model}: no such segmenter file, and no shipped segmenter of that name "
+                          f"(shipped segmenters: {known})")
 
 
 def extraction_options(card: dict, options=None):
@@ -152,13 +159,14 @@ def draw_prediction(model, prediction: PartPrediction, class_names: list[str], p
 
 
 def predict(paths: str | Path | Iterable[str | Path], model=DEFAULT_MODEL, *, options=None,
-            png: str | Path | None = None, progress: bool = False, skip_errors: bool = False) -> list[PartPrediction]:
+            png: str | Path | None = None, progress: bool = False, skip_errors: bool = False,
+            directory: str | Path | None = None) -> list[PartPrediction]:
     """Predict the class of every face of each STEP file.
 
     Args:
         paths: one STEP file or several.
         model: a segmenter file, a loaded :class:`~graphssl.brepmae.segmenter.FaceSegmenter`,
-            or a shipped segmenter's name (default ``"mfcad-seg"``, not shipped yet).
+            or a shipped segmenter's name (default ``"mfcad-seg"``, the shipped MFCAD segmenter).
         options: extraction options (default ``None``: those the model was trained on);
             given ones must match the model's input settings.
         png: also draw each part, faces coloured by predicted class (default ``None``);
@@ -166,6 +174,8 @@ def predict(paths: str | Path | Iterable[str | Path], model=DEFAULT_MODEL, *, op
         progress: show a progress bar (default ``False``).
         skip_errors: a file that fails gives a :class:`PartPrediction` with ``error``
             (one line naming it) instead of raising (default ``False``).
+        directory: where a shipped segmenter's name is looked up (default ``None``:
+            the package's ``graphssl/checkpoints/``).
 
     Returns:
         one :class:`PartPrediction` per file, in order.
@@ -173,7 +183,7 @@ def predict(paths: str | Path | Iterable[str | Path], model=DEFAULT_MODEL, *, op
     from tqdm.auto import tqdm
 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    segmenter = resolve_segmenter(model)
+    segmenter = resolve_segmenter(model, directory)
     opts = extraction_options(segmenter.card, options)
     model_name = segmenter.card.get("name", "model")
     results = []

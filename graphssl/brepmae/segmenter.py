@@ -4,7 +4,7 @@ Per-face segmentation as in BRepMAE's fine-tuning stage (Yao et al., arXiv
 2602.22701; also AAGNet and UV-Net): every face embedding goes through a
 linear (or two-layer) head to class logits, trained with cross-entropy.
 
-A segmenter file (``format: graphssl-segmenter``, the checkpoint container of
+A segmenter file (``format: graphssl-segmenter``, also in its card; the checkpoint container of
 :mod:`graphssl.train.checkpoint`: read with ``torch.load(weights_only=True)``,
 digest checked) holds ``card``, ``encoder_config`` (the encoder section with its
 name), ``spec`` / ``spec_class``, ``encoder`` and ``head`` state dicts. The card
@@ -24,10 +24,10 @@ import torch
 from torch import Tensor, nn
 
 import graphssl
+from graphssl.checkpoints import SEGMENTER_FORMAT
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import CheckpointError, ConfigError
 
-SEGMENTER_FORMAT = "graphssl-segmenter"
 #: Extraction options that change what a model sees (the rest only change which files pass).
 INPUT_OPTIONS = ("face_grid_size", "edge_grid_size", "face_grids", "edge_grids", "scale_to_unit_box",
                  "smooth_angle_deg")
@@ -94,7 +94,8 @@ def save_segmenter(path: str | Path, segmenter: FaceSegmenter, *, class_names: l
     if len(class_names) != segmenter.num_classes:
         raise ConfigError(f"class_names: {len(class_names)} names for a {segmenter.num_classes}-class head")
     encoder_state, head_state = compact(segmenter.encoder.state_dict()), compact(segmenter.head.state_dict())
-    card = {"name": path.stem, "description": description, "graphssl_version": graphssl.__version__,
+    card = {"name": path.stem, "format": SEGMENTER_FORMAT, "description": description,
+            "graphssl_version": graphssl.__version__,
             "task": "per-face classification", "classes": list(class_names), "head_hidden": segmenter.head_hidden,
             "input": input_settings(options, spec), "training": training or {},
             "weights_sha256": payload_digest({"encoder": encoder_state, "head": head_state}),

@@ -107,14 +107,36 @@ def test_model_settings_that_differ_from_the_extraction_name_both(parts, segment
         predict(parts["box"], segmenter_file, options={"face_grid_size": (4, 4)})
 
 
-def test_default_model_is_not_shipped_yet(parts, capsys):
+def test_default_model_is_not_shipped_yet_while_its_file_is_absent(parts, tmp_path, monkeypatch, capsys):
+    import graphssl.checkpoints
     from graphssl.brepmae import predict
 
+    monkeypatch.setattr(graphssl.checkpoints, "DIRECTORY", tmp_path)
     with pytest.raises(CheckpointError, match="mfcad-seg segmenter is not shipped in this version yet"):
         predict(parts["box"])
     assert main(["cad", "predict", str(parts["box"])]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--model mfcad-seg" in err
+
+
+def test_a_shipped_segmenter_predicts_by_name(parts, segmenter_file, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import graphssl.cad
+    import graphssl.checkpoints
+    from graphssl.brepmae import predict
+
+    folder = tmp_path / "checkpoints"
+    folder.mkdir()
+    for suffix in (".pt", ".json"):
+        shutil.copy(segmenter_file.with_suffix(suffix), folder / f"mfcad-seg{suffix}")
+    by_path = [result.to_dict() for result in predict(parts["box"], segmenter_file)]
+    assert [r.to_dict() for r in graphssl.cad.predict(parts["box"], model="mfcad-seg", directory=folder)] == by_path
+    monkeypatch.setattr(graphssl.checkpoints, "DIRECTORY", folder)
+    assert [r.to_dict() for r in graphssl.cad.predict(parts["box"])] == by_path
+    out = tmp_path / "out.json"
+    assert main(["cad", "predict", str(parts["box"]), "--model", "mfcad-seg", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["parts"] == by_path
 
 
 def test_predict_an_mfcad_part_keeps_its_face_names(segmenter_file):
