@@ -54,6 +54,20 @@ def molecule_features_of(spec, path: Path) -> str:
                           "which are neither the OGB nor the Hu molecule features; it cannot featurize SMILES")
 
 
+def checkpoint_featurization(model, path: Path) -> tuple[str, str | bool]:
+    """``(features, fragments)``: how SMILES must be featurized for a loaded checkpoint.
+
+    ``features`` is ``"ogb"`` or ``"hu"`` (:func:`molecule_features_of`);
+    ``fragments`` the fragment kind its data config names, ``"ring_systems"``
+    for a run on saved graphs that carry a hierarchy, or ``False`` without one.
+    """
+    features = molecule_features_of(model.spec, path)
+    params = model.card["config"]["data"]
+    params = (params[0] if isinstance(params, list) else params).get("params", {})
+    has_fragments = model.spec is not None and "frag_x" in model.spec.attributes
+    return features, params.get("fragments") or ("ring_systems" if has_fragments else False)
+
+
 class MoleculeFeaturizer:
     """Embeddings of molecules from a pretrained encoder, as a scikit-learn transformer.
 
@@ -146,12 +160,7 @@ class MoleculeFeaturizer:
                 raise CheckpointError(f"{path}: checkpoint changed since this featurizer was made "
                                       f"(sha256 {recorded[:12]}... recorded, {digest[:12]}... now)")
             model = load_pretrained(path)
-            self._features = molecule_features_of(model.spec, path)
-            params = model.card["config"]["data"]
-            params = (params[0] if isinstance(params, list) else params).get("params", {})
-            # The fragment kind the run featurized with; a run on saved graphs with fragments names none: ring systems.
-            has_fragments = model.spec is not None and "frag_x" in model.spec.attributes
-            self._fragments = params.get("fragments") or ("ring_systems" if has_fragments else False)
+            self._features, self._fragments = checkpoint_featurization(model, path)
             self._model, self.checkpoint_sha256_, self.checkpoint_path_ = model, digest, path
         if self.pooling != "mean" and not self._fragments:
             raise ConfigError(f"MoleculeFeaturizer pooling={self.pooling!r}: checkpoint {self.checkpoint_path_} has "
@@ -172,15 +181,24 @@ class MoleculeFeaturizer:
         self.errors_ = [(int(row), item, reason) for row, item, reason in rejects]
         out = np.full((len(inputs), self.n_features_out_), np.nan, dtype=np.float32)
         rows = [i for i, graph in enumerate(graphs) if graph is not None]
-        for start in range(0, len(rows), self.batch_size):
-            chunk = rows[start:start + self.batch_size]
-            out[chunk] = self._embed(model, [graphs[i] for i in chunk])
+        if rows:
+            out[rows] = self.transform_graphs([graphs[i] for i in rows])
         return out
 
-    def _embed(self, model, graphs: list) -> np.ndarray:
+    def transform_graphs(self, graphs: Sequence) -> np.ndarray:
+        """Embeddings ``float32 [n, d]`` of molecules already featurized as this checkpoint needs
+        (:func:`checkpoint_featurization`), in order, ``batch_size`` at a time."""
+        model = self._loaded()
+        self.n_features_out_ = model.out_dim * (2 if self.pooling == "both" else 1)
+        out = np.empty((len(graphs), self.n_features_out_), dtype=np.float32)
+        for start in range(0, len(graphs), self.batch_size):
+            out[start:start + self.batch_size] = self._embed(model, graphs[start:start + self.batch_size])
+        return out
+
+    def _embed(self, model, graphs: Sequence) -> np.ndarray:
         device = next(model.encoder.parameters()).device
-        with torch.no_grad():
-            batch = model.prepare(graphs).to(device)
+        with torch.inference_mode():
+            batch = model.prepare(list(graphs)).to(device)
             encoded = model.encoder(batch)
             parts = []
             if self.pooling in ("mean", "both"):
