@@ -6,6 +6,16 @@ a randomly initialised default, which costs the same). The large graph runs in
 a fresh subprocess so its peak RSS is its own.
 
     python benchmarks/gfse_speed.py --molecules 10000 --threads 1,2 [--checkpoint runs/gfse/model.pt]
+
+``--train`` instead measures pretraining throughput (optimizer steps of the
+config's encoder and objectives) on a small fixed corpus cut from the config,
+in one process: "before" computes every input inside the encoder with the
+core's float64 RRWP (the encoder as it was before ``gfse_inputs``), "after"
+reads the clean graph's inputs precomputed by ``gfse_inputs`` (float32 RRWP)
+and computes only the augmented views'. It also times data preparation per
+graph, with and without ``gfse_inputs``.
+
+    OMP_NUM_THREADS=1 python benchmarks/gfse_speed.py --train examples/configs/gfse_pretrain.yaml --graphs-per-part 64 --steps 3
 """
 
 from __future__ import annotations
@@ -81,6 +91,99 @@ def large_graph(nodes: int, checkpoint: str | None, family: str = "grid") -> dic
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "shape": list(out.node.shape)}
 
 
+def _cut_corpus(path: str, graphs_per_part: int) -> dict:
+    """The config at ``path`` with each data part cut to ``graphs_per_part`` graphs."""
+    from graphssl.config import load_yaml
+
+    config = load_yaml(path)
+    for part in config["data"]:
+        part["params"] = {**part.get("params", {}), "num_graphs": graphs_per_part}
+    return config
+
+
+def _without_precomputed(config: dict) -> dict:
+    return {**config, "data": [{**part, "transforms": [t for t in part.get("transforms", [])
+                                                     if t["name"] != "gfse_inputs"]} for part in config["data"]]}
+
+
+def _prepare_timed(config: dict):
+    from graphssl.data.prepare import prepare_data
+    from graphssl.train.config import config_from_dict
+
+    resolved = config_from_dict(config)
+    start = time.perf_counter()
+    data = prepare_data(resolved.data)
+    return resolved, data, time.perf_counter() - start
+
+
+class _Trainer:
+    """One model of the config, its optimizer and a fixed seeded batch order over ``data``."""
+
+    def __init__(self, resolved, data, batch_size: int) -> None:
+        import torch
+
+        from graphssl.train.model import build_pretrain_model
+        from graphssl.train.trainer import with_spec
+
+        torch.manual_seed(0)
+        self.model = build_pretrain_model(with_spec(resolved, data.spec), data.spec).train()
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=1e-3)
+        self.order = torch.randperm(len(data), generator=torch.Generator().manual_seed(0)).tolist()
+        self.generator = torch.Generator().manual_seed(0)
+        self.data, self.batch_size, self.seconds, self.graphs = data, batch_size, 0.0, 0
+
+    def step(self, index: int, timed: bool = True) -> None:
+        from torch_geometric.data import Batch
+
+        first = (index * self.batch_size) % len(self.order)
+        batch = Batch.from_data_list([self.data[i] for i in self.order[first:first + self.batch_size]])
+        start = time.perf_counter()
+        loss = self.model(batch, self.generator)["loss"]
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        if timed:
+            self.seconds += time.perf_counter() - start
+            self.graphs += batch.num_graphs
+
+
+def train_speed(args) -> list[dict]:
+    """Pretraining graphs/s before and after precomputed inputs, and data preparation seconds per graph.
+
+    The two variants alternate step by step (after one untimed warm-up step each), so load from
+    other processes falls on both alike; the timing covers forward, backward and the optimizer step.
+    """
+    import graphssl.gfse  # noqa: F401
+    import graphssl.gfse.inputs as inputs
+    from graphssl.pe import RRWP
+
+    config = _cut_corpus(args.train, args.graphs_per_part)
+    _prepare_timed(config)  # warm-up: imports, RDKit, the raw files' first read
+    before_config, before_data, before_prep = _prepare_timed(_without_precomputed(config))
+    after_config, after_data, after_prep = _prepare_timed(config)
+    batch_size = args.batch_size or after_config.train.batch_size
+    rows = [{"prepare": "targets only", "graphs": len(before_data), "seconds": round(before_prep, 2),
+             "ms_per_graph": round(1000 * before_prep / len(before_data), 2)},
+            {"prepare": "targets + gfse_inputs", "graphs": len(after_data), "seconds": round(after_prep, 2),
+             "ms_per_graph": round(1000 * after_prep / len(after_data), 2)}]
+    before, after = _Trainer(before_config, before_data, batch_size), _Trainer(after_config, after_data, batch_size)
+    float32_rrwp = inputs.RRWPFloat32
+    for index in range(args.steps + 1):
+        inputs.RRWPFloat32 = RRWP  # "before": the core's float64 RRWP, computed in every forward
+        try:
+            before.step(index, timed=index > 0)
+        finally:
+            inputs.RRWPFloat32 = float32_rrwp
+        after.step(index, timed=index > 0)
+    for name, trainer in (("before (inputs computed in forward, float64 RRWP)", before),
+                          ("after (gfse_inputs precomputed, float32 RRWP)", after)):
+        rows.append({"train": name, "batch_size": batch_size, "steps": args.steps,
+                     "graphs_per_s": round(trainer.graphs / trainer.seconds, 2)})
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--molecules", type=int, default=10000)
@@ -89,7 +192,14 @@ def main() -> int:
     parser.add_argument("--large-family", default="grid", choices=["grid", "regular"])
     parser.add_argument("--checkpoint")
     parser.add_argument("--large-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--train", metavar="CONFIG", help="measure pretraining graphs/s of this config instead")
+    parser.add_argument("--graphs-per-part", type=int, default=64, help="--train: graphs of each data part")
+    parser.add_argument("--steps", type=int, default=3, help="--train: timed optimizer steps (after one warm-up)")
+    parser.add_argument("--batch-size", type=int, help="--train: default the config's train.batch_size")
     args = parser.parse_args()
+    if args.train:
+        train_speed(args)
+        return 0
     if args.large_only:
         print(json.dumps(large_graph(args.large_nodes, args.checkpoint, args.large_family)))
         return 0

@@ -9,9 +9,10 @@ Chen et al., "Towards A Universal Graph Structural Encoder", WWW 2026
               \mathrm{MHA}(h^l) + b(P_{ij})\big)
 
 with :math:`P_{ij}` the RRWP of the pair (:mod:`graphssl.gfse.inputs`). The
-inputs are computed from ``edge_index`` inside ``forward`` (no gradient flows
-into them), so augmented views, downstream graphs and checkpoints need no
-transform. Graphs above ``max_attention_nodes`` nodes get no attention and no
+inputs are read from the batch when the ``gfse_inputs`` transform stored them
+and they still match its structure, else computed from ``edge_index`` inside
+``forward`` (no gradient flows into them), so augmented views, downstream
+graphs and checkpoints need no transform. Graphs above ``max_attention_nodes`` nodes get no attention and no
 pair attribute: local message passing over RRWP-carrying edges only.
 """
 
@@ -25,7 +26,7 @@ from torch import Tensor, nn
 
 from graphssl.config import check_positive, check_range
 from graphssl.errors import ConfigError
-from graphssl.gfse.inputs import PAIR_NAME, structural_inputs
+from graphssl.gfse.inputs import PAIR_NAME, precomputed_inputs, structural_inputs
 from graphssl.nn import (ATTENTION_MAX_NODES, AttentionBiasConfig, BatchContext, EncoderOutput, GINEConv, GPSLayer,
                          Readout, register_encoder)
 from graphssl.nn.norm import NORMS
@@ -124,8 +125,10 @@ class GFSEEncoder(nn.Module):
 
     def forward(self, batch, node_mask: Tensor | None = None) -> EncoderOutput:
         config = self.config
-        with torch.no_grad():
-            inputs = structural_inputs(batch, config.rwse_k, config.rrwp_k, config.max_attention_nodes)
+        inputs = precomputed_inputs(batch, config.rwse_k, config.rrwp_k, config.max_attention_nodes)
+        if inputs is None:
+            with torch.no_grad():
+                inputs = structural_inputs(batch, config.rwse_k, config.rrwp_k, config.max_attention_nodes)
         # A shallow copy carries the pair attribute the attention bias reads; the caller's batch is left alone.
         view = copy.copy(batch)
         view[f"{PAIR_NAME}_pair_index"], view[f"{PAIR_NAME}_pair_value"] = inputs.pair_index, inputs.pair_value

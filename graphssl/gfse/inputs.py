@@ -14,6 +14,12 @@ all: only their edges carry ``P_ij``, from sparse powers of ``M`` that stop
 once a power holds more than :data:`EDGE_POWER_MAX_NNZ` entries (the steps
 beyond are zero; see ``docs/gfse.md``). Nothing of size ``n x n`` is built for
 them.
+
+The dense powers run in float32 (probabilities in ``[0, 1]``; float64 doubled
+their cost for differences the encoder cannot see). :func:`precomputed_inputs`
+reads the same inputs from a batch whose graphs went through the
+``gfse_inputs`` transform (:mod:`graphssl.gfse.precompute`), when they still
+describe its structure.
 """
 
 from __future__ import annotations
@@ -25,13 +31,25 @@ import torch
 from torch import Tensor
 
 from graphssl.nn.conv.attention import ATTENTION_MAX_NODES
+from graphssl.errors import InvalidGraphError
 from graphssl.pe import RRWP, RWSE, GraphSet
+from graphssl.pe.pairs import PairBlock
 
 #: A sparse power of ``M`` with more stored entries than this ends the edge RRWP of a large graph.
 EDGE_POWER_MAX_NNZ = 20_000_000
 
 #: The pair attribute the GFSE attention bias reads.
 PAIR_NAME = "gfse_rrwp"
+#: Precomputed inputs (the ``gfse_inputs`` transform): RWSE ``[N, rwse_k]``, edge RRWP ``[E, rrwp_k]``,
+#: and each node's in+out degree ``[N]`` when they were computed, which tells a batch whose structure changed since.
+NODE_RWSE, EDGE_RRWP, NODE_DEGREE = "gfse_node_rwse", "gfse_edge_rrwp", "gfse_node_degree"
+
+
+class RRWPFloat32(RRWP):
+    """:class:`~graphssl.pe.RRWP` with its dense powers taken in float32 instead of float64."""
+
+    def block_outputs(self, block: PairBlock) -> tuple[Tensor, Tensor]:
+        return super().block_outputs(PairBlock(block.nodes, block.adjacency.float(), block.same))
 
 
 @dataclass
@@ -77,7 +95,7 @@ def _small_pairs(graphs: GraphSet, small_graph: Tensor, rrwp_k: int) -> tuple[Te
     sizes = torch.where(small_graph, graphs.sizes, torch.zeros_like(graphs.sizes))
     ptr = torch.cat([sizes.new_zeros(1), sizes.cumsum(0)])
     subset = GraphSet(renumber[edges], ptr)
-    out = RRWP(k=rrwp_k, pairs=True, max_nodes=max(int(sizes.max()), 1)).compute(subset)
+    out = RRWPFloat32(k=rrwp_k, pairs=True, max_nodes=max(int(sizes.max()), 1)).compute(subset)
     return nodes[out["rrwp_pair_index"]], out["rrwp_pair_value"]
 
 
@@ -129,3 +147,47 @@ def structural_inputs(batch, rwse_k: int = 16, rrwp_k: int = 8,
     if bool((~small_edge).any()):
         edge[~small_edge] = _large_edges(graphs, edge_index[:, ~small_edge], rrwp_k)
     return StructuralInputs(node.to(device), edge.to(device), pair_index.to(device), pair_value.float().to(device))
+
+
+def node_degree(edge_index: Tensor, num_nodes: int) -> Tensor:
+    """In-degree plus out-degree of every node, ``[num_nodes]`` int64."""
+    return (torch.bincount(edge_index[0], minlength=num_nodes)
+            + torch.bincount(edge_index[1], minlength=num_nodes))
+
+
+def _graph_sizes(batch) -> Tensor:
+    ptr = getattr(batch, "ptr", None)
+    return ptr.diff() if ptr is not None else torch.tensor([int(batch.num_nodes)], device=batch.edge_index.device)
+
+
+def precomputed_inputs(batch, rwse_k: int = 16, rrwp_k: int = 8,
+                       max_dense_nodes: int = ATTENTION_MAX_NODES) -> StructuralInputs | None:
+    """The batch's stored inputs when they still describe its structure, else ``None``.
+
+    Stored inputs are stale once an augmentation removed an edge or a node
+    that had an edge: a degree then differs from the stored one. Removing
+    whole components leaves every degree, and the RWSE/RRWP of every kept
+    node, as they were. The pair count must also be that of every pair of
+    the graphs up to ``max_dense_nodes`` nodes (a graph shrunk below the
+    limit has none stored). Stored widths other than ``rwse_k`` / ``rrwp_k``
+    raise :class:`~graphssl.errors.InvalidGraphError` naming both.
+    """
+    keys = (NODE_RWSE, EDGE_RRWP, NODE_DEGREE, f"{PAIR_NAME}_pair_index", f"{PAIR_NAME}_pair_value")
+    if any(getattr(batch, key, None) is None for key in keys):
+        return None
+    node, edge = batch[NODE_RWSE], batch[EDGE_RRWP]
+    pair_index, pair_value = batch[f"{PAIR_NAME}_pair_index"], batch[f"{PAIR_NAME}_pair_value"]
+    for key, value, width in ((NODE_RWSE, node, rwse_k), (EDGE_RRWP, edge, rrwp_k),
+                              (f"{PAIR_NAME}_pair_value", pair_value, rrwp_k)):
+        if value.dim() != 2 or value.shape[1] != width:
+            raise InvalidGraphError(f"batch attribute {key}: stored with {tuple(value.shape)[1:]} columns but the "
+                                    f"gfse encoder reads {width}; rerun the gfse_inputs transform with the encoder's "
+                                    "rwse_k / rrwp_k")
+    edge_index = batch.edge_index
+    if not torch.equal(node_degree(edge_index, int(batch.num_nodes)), batch[NODE_DEGREE]):
+        return None
+    sizes = _graph_sizes(batch)
+    dense = sizes[sizes <= max_dense_nodes]
+    if int((dense * dense).sum()) != pair_index.shape[1]:
+        return None
+    return StructuralInputs(node.float(), edge.float(), pair_index, pair_value.float())
