@@ -1,17 +1,28 @@
-"""Per-face segmentation on MFCAD: pretrained BRepMAE encoder vs the same encoder from scratch, per label fraction.
+"""Per-face segmentation: pretrained BRepMAE encoder vs the same encoder from scratch, per label fraction.
 
 BRepMAE's label-efficiency study (Yao et al., arXiv 2602.22701; docs/brepmae.md).
-For every label fraction (fixed seeded subsets of MFCAD train, written to
+For every label fraction (fixed seeded subsets of the training split, written to
 ``OUT/subsets``) and every seed, an encoder plus a per-face head is fine-tuned
-with cross-entropy (the epoch with the best MFCAD val accuracy is kept) and
-scored on MFCAD test: per-face accuracy and mIoU, mean ± std over seeds, in
+with cross-entropy (the epoch with the best validation accuracy is kept) and
+scored on the test parts: per-face accuracy and mIoU, mean ± std over seeds, in
 ``OUT/table.md`` / ``OUT/table.json``. Each finished run is kept in
 ``OUT/runs/*.json``; ``--resume`` skips those. ``--export`` writes the segmenter
 of the first seed's 100% run (pretrained if given) for ``graphssl cad predict``.
 
+Two tasks (``--dataset``):
+
+- ``mfcad`` (default): MFCAD's 16 classes; train, val and test are MFCAD's splits.
+- ``generated``: the generator's 25 MFCAD++ classes. Train and val are the train
+  and val splits of ``--num-parts`` parts generated with ``--generator-seed``
+  (the set BRepMAE pretraining reads: 4,000 parts, seed 0); test is
+  ``--test-parts`` parts generated with ``--test-seed`` (another seed, so other
+  parts). Both sets are generated once into the graphssl cache.
+
 Examples::
 
     python scripts/brepmae_segment.py --pretrained brepmae-encoder.pt --out runs/brepmae_segment --resume
+    python scripts/brepmae_segment.py --dataset generated --pretrained brepmae-encoder.pt \\
+        --out runs/brepmae_segment_generated --resume
     python scripts/brepmae_segment.py --encoder-config examples/configs/brepmae_pretrain.yaml \\
         --fractions 1.0 --seeds 0 --epochs 2 --max-parts 8 --out /tmp/seg-smoke        # minutes, a smoke test
 """
@@ -24,6 +35,10 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+DEFAULT_MFCAD = REPO.parent / "shared" / "data" / "mfcad"
+DATASETS = ("mfcad", "generated")
+#: --dataset generated: the pretraining set (4,000 parts, seed 0) for train/val, 300 parts of seed 1 for test.
+GENERATED_DEFAULTS = {"num_parts": 4000, "generator_seed": 0, "test_parts": 300, "test_seed": 1}
 
 
 def fractions(text: str) -> list[float]:
@@ -43,8 +58,22 @@ def seeds(text: str) -> list[int]:
 def parse_args(argv=None) -> argparse.Namespace:
     from graphssl.cli._args import positive_float, positive_int
 
+    from graphssl.cli._args import non_negative_int
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=REPO.parent / "shared" / "data" / "mfcad", help="MFCAD folder")
+    parser.add_argument("--dataset", choices=DATASETS, default="mfcad",
+                        help="mfcad (16 classes) or generated (the generator's 25 classes; test parts from "
+                             "--test-seed)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help=f"MFCAD folder (--dataset mfcad only; default {DEFAULT_MFCAD})")
+    parser.add_argument("--num-parts", type=positive_int, default=None,
+                        help="--dataset generated: parts in the train/val set (default 4000, the pretraining set)")
+    parser.add_argument("--generator-seed", type=non_negative_int, default=None,
+                        help="--dataset generated: seed of the train/val set (default 0)")
+    parser.add_argument("--test-parts", type=positive_int, default=None,
+                        help="--dataset generated: test parts (default 300)")
+    parser.add_argument("--test-seed", type=non_negative_int, default=None,
+                        help="--dataset generated: seed of the test parts, not --generator-seed (default 1)")
     parser.add_argument("--pretrained", type=Path, default=None, help="exported BRepMAE encoder (graphssl export)")
     parser.add_argument("--encoder-config", type=Path, default=None,
                         help="YAML whose encoder section builds the scratch encoder (default: the pretrained one's)")
@@ -53,6 +82,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=positive_int, default=30)
     parser.add_argument("--batch-size", type=positive_int, default=16)
     parser.add_argument("--lr", type=positive_float, default=1e-3)
+    parser.add_argument("--val-every", type=positive_int, default=1,
+                        help="validate after every K-th epoch and the last (default 1); the best validated epoch "
+                             "is kept")
     parser.add_argument("--max-parts", type=positive_int, default=None,
                         help="keep the first N parts of each split (smoke tests only; recorded in the table)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
@@ -66,6 +98,22 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error("give --pretrained (pretrained vs scratch) or --encoder-config (scratch only)")
     if args.export is not None and 1.0 not in args.fractions:
         parser.error("--export needs the 100% run: add 1.0 to --fractions")
+    generated_flags = {"--num-parts": "num_parts", "--generator-seed": "generator_seed", "--test-parts": "test_parts",
+                       "--test-seed": "test_seed"}
+    if args.dataset == "mfcad":
+        given = [flag for flag, key in generated_flags.items() if getattr(args, key) is not None]
+        if given:
+            parser.error(f"{given[0]}: applies only to --dataset generated")
+        args.root = args.root or DEFAULT_MFCAD
+    else:
+        if args.root is not None:
+            parser.error("--root: applies only to --dataset mfcad (generated parts live in the cache)")
+        for key, default in GENERATED_DEFAULTS.items():
+            if getattr(args, key) is None:
+                setattr(args, key, default)
+        if args.test_seed == args.generator_seed:
+            parser.error(f"--test-seed: must differ from --generator-seed ({args.generator_seed}), or the test parts "
+                         "would be training parts")
     return args
 
 
@@ -79,6 +127,39 @@ def encoder_section(path: Path) -> dict:
     return content["encoder"]
 
 
+def load_splits(args) -> tuple[dict[str, list], object, dict]:
+    """``({"train", "val", "test": graphs}, a dataset, what the data is)`` for ``args.dataset``."""
+    from graphssl.cad.datasets import MFCAD, generated_parts
+
+    if args.dataset == "mfcad":
+        datasets = {split: MFCAD(args.root, split=split, progress=False, num_workers=args.workers)
+                    for split in ("train", "val", "test")}
+        data = {"dataset": "mfcad", "root": str(args.root)}
+    else:
+        common = {"progress": False, "num_workers": args.workers}
+        datasets = {split: generated_parts(args.num_parts, seed=args.generator_seed, split=split, **common)
+                    for split in ("train", "val")}
+        datasets["test"] = generated_parts(args.test_parts, seed=args.test_seed, split="all", **common)
+        data = {"dataset": "generated", "train_val": {"num_parts": args.num_parts, "seed": args.generator_seed},
+                "test": {"num_parts": args.test_parts, "seed": args.test_seed}}
+    splits = {}
+    for split, dataset in datasets.items():
+        graphs = [dataset[i] for i in range(len(dataset))]
+        splits[split] = graphs[: args.max_parts] if args.max_parts else graphs
+    return splits, datasets["train"], data
+
+
+def check_same_data(record: Path, finished: dict, data: dict) -> None:
+    """Refuse to resume from a record of other data (another --dataset, or other generated parts)."""
+    from graphssl.errors import ConfigError
+
+    # Records written before --dataset existed are all MFCAD runs and carry no "data".
+    recorded = {key: value for key, value in finished.get("data", {"dataset": "mfcad"}).items() if key != "root"}
+    wanted = {key: value for key, value in data.items() if key != "root"}
+    if recorded != wanted:
+        raise ConfigError(f"{record}: was run on {recorded}, not on {wanted}; give each data set its own --out")
+
+
 def run_name(variant: str, fraction: float, seed: int) -> str:
     return f"{variant}_{100 * fraction:g}pct_seed{seed}"
 
@@ -90,17 +171,12 @@ def main(argv=None) -> int:
     from graphssl.brepmae.finetune import SegmentConfig, score, train_segmenter
     from graphssl.brepmae.segmenter import save_segmenter
     from graphssl.brepmae.subsets import read_subset, write_subsets
-    from graphssl.cad.datasets import MFCAD
     from graphssl.eval.multiseed import SeedResults, write_table
     from graphssl.nn import build_encoder, encoder_config_from_dict
     from graphssl.train.pretrained import load_encoder
 
     args = parse_args(argv)
-    splits = {}
-    for split in ("train", "val", "test"):
-        dataset = MFCAD(args.root, split=split, progress=False, num_workers=args.workers)
-        graphs = [dataset[i] for i in range(len(dataset))]
-        splits[split] = graphs[: args.max_parts] if args.max_parts else graphs
+    splits, dataset, data = load_splits(args)
     spec, classes, options = dataset.spec, dataset.classes, dataset.options
     by_id = {g.model_id: g for g in splits["train"]}
     subset_dir = args.subsets or args.out / "subsets"
@@ -121,7 +197,9 @@ def main(argv=None) -> int:
                 wants_export = (args.export is not None and exported is None and fraction == 1.0
                                 and variant == variants[0] and seed == args.seeds[0])
                 if args.resume and record.is_file() and not wants_export:
-                    metrics = json.loads(record.read_text())["test"]
+                    finished = json.loads(record.read_text())
+                    check_same_data(record, finished, data)
+                    metrics = finished["test"]
                 else:
                     if variant == "pretrained":
                         encoder = pretrained
@@ -130,17 +208,19 @@ def main(argv=None) -> int:
                         encoder = build_encoder(config, spec)
                     train = [by_id[i] for i in read_subset(files[(fraction, seed)])]
                     segment = SegmentConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=seed,
-                                            device=args.device)
+                                            device=args.device, val_every=args.val_every)
                     segmenter, history = train_segmenter(encoder, train, len(classes), segment, val=splits["val"])
                     metrics = score(segmenter, splits["test"], device=args.device)
                     record.write_text(json.dumps({"variant": variant, "fraction": fraction, "seed": seed,
                                                   "train_parts": len(train), "test": metrics, "history": history,
+                                                  "data": data, "epochs": args.epochs, "val_every": args.val_every,
                                                   "max_parts": args.max_parts}, indent=2) + "\n")
                     if wants_export:
                         exported = save_segmenter(
                             args.export, segmenter.cpu(), class_names=classes, spec=spec, options=options,
-                            description=f"BRepMAE per-face segmenter, MFCAD train {100 * fraction:g}% ({variant})",
-                            training={"data": "mfcad train", "fraction": fraction, "seed": seed, "variant": variant,
+                            description=f"BRepMAE per-face segmenter, {data['dataset']} train {100 * fraction:g}% "
+                                        f"({variant})",
+                            training={"data": f"{data['dataset']} train", "data_source": data, "fraction": fraction, "seed": seed, "variant": variant,
                                       "epochs": args.epochs, "pretrained": str(args.pretrained or ""),
                                       "max_parts": args.max_parts, "test": metrics})
                 row.seeds.append(seed)

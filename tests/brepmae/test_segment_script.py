@@ -1,4 +1,5 @@
-"""scripts/brepmae_segment.py on a five-part MFCAD copy: subset files, per-run records, the table, --resume, --export."""
+"""scripts/brepmae_segment.py on a four-part MFCAD copy and on a few generated parts (train/val from seed 0, test from
+another seed): subset files, per-run records, the table, --resume, --export, --val-every."""
 
 from __future__ import annotations
 
@@ -76,3 +77,55 @@ def test_bad_flags_are_refused(tiny_mfcad, tmp_path):
         _script().parse_args(["--out", str(tmp_path), "--encoder-config", "x.yaml", "--fractions", "0,1"])
     with pytest.raises(SystemExit):
         _script().parse_args(["--out", str(tmp_path)])
+
+
+def test_generated_task_trains_on_one_seed_and_tests_on_another(tmp_path, monkeypatch):
+    from graphssl.brepmae import load_segmenter
+    from graphssl.brepmae.subsets import read_subset
+    from graphssl.cad.generator.classes import FEATURE_CLASSES
+    from graphssl.cad.generator.run import ensure_parts
+    from graphssl.errors import ConfigError
+
+    monkeypatch.setenv("GRAPHSSL_CACHE", str(tmp_path / "cache"))
+    config = tmp_path / "encoder.yaml"
+    config.write_text(yaml.safe_dump({"encoder": {"hidden_dim": 8, "num_layers": 1,
+                                                  "node_inputs": [{"name": "brep_face", "params": {"channels": 2}}],
+                                                  "edge_inputs": [{"name": "brep_edge", "params": {"channels": 2}}]}}))
+    out = tmp_path / "out"
+    argv = ["--dataset", "generated", "--num-parts", "10", "--test-parts", "1", "--test-seed", "3",
+            "--encoder-config", str(config), "--fractions", "0.5,1.0", "--seeds", "0", "--epochs", "2",
+            "--val-every", "2", "--out", str(out), "--workers", "1", "--export", str(tmp_path / "seg.pt")]
+    script = _script()
+    splits, _, data = script.load_splits(script.parse_args(argv))
+    train_val, test = ensure_parts(10, seed=0, progress=False), ensure_parts(1, seed=3, progress=False)
+    assert [len(splits[s]) for s in ("train", "val", "test")] == [8, 1, 1]
+    assert all(Path(g.source_file).parent == train_val for g in splits["train"] + splits["val"])
+    assert all(Path(g.source_file).parent == test for g in splits["test"])
+    assert data == {"dataset": "generated", "train_val": {"num_parts": 10, "seed": 0},
+                    "test": {"num_parts": 1, "seed": 3}}
+    assert script.main(argv) == 0
+    full = read_subset(out / "subsets" / "train_100pct_seed0.txt")
+    assert sorted(full) == [f"part_{i:06d}" for i in range(8)]
+    assert read_subset(out / "subsets" / "train_50pct_seed0.txt") == full[:4]
+    record = json.loads((out / "runs" / "scratch_50pct_seed0.json").read_text())
+    assert record["data"] == data and record["train_parts"] == 4
+    # Validated after epoch 2 only (every 2nd epoch and the last).
+    assert ["val_accuracy" in row for row in record["history"]] == [False, True]
+    segmenter = load_segmenter(tmp_path / "seg.pt")
+    assert segmenter.card["classes"] == list(FEATURE_CLASSES) and segmenter.num_classes == 25
+    assert segmenter.card["training"]["data_source"] == data
+    # A record of other data is not resumed from.
+    record_path = out / "runs" / "scratch_50pct_seed0.json"
+    record_path.write_text(json.dumps({**record, "data": {"dataset": "mfcad"}}))
+    with pytest.raises(ConfigError, match="scratch_50pct_seed0.json: was run on \\{'dataset': 'mfcad'\\}"):
+        script.main([a for a in argv if a not in ("--export", str(tmp_path / "seg.pt"))] + ["--resume"])
+
+
+def test_generated_flags_are_checked(tmp_path):
+    script = _script()
+    common = ["--out", str(tmp_path), "--encoder-config", "x.yaml"]
+    assert script.parse_args(common + ["--dataset", "generated"]).num_parts == 4000
+    for bad in (["--dataset", "generated", "--test-seed", "0"], ["--dataset", "generated", "--root", "x"],
+                ["--num-parts", "10"]):
+        with pytest.raises(SystemExit):
+            script.parse_args(common + bad)
