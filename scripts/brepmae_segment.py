@@ -93,6 +93,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--resume", action="store_true", help="skip runs whose OUT/runs/*.json exists")
     parser.add_argument("--workers", type=positive_int, default=None, help="extraction processes (default: all cores)")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--estimate", type=positive_int, default=None, metavar="N",
+                        help="time one epoch on N training parts and one validation pass, print the projected time "
+                             "of the whole table (for --fractions, --seeds, --val-every at 10/20/30/--epochs epochs) "
+                             "and exit without training the table")
     args = parser.parse_args(argv)
     if args.pretrained is None and args.encoder_config is None:
         parser.error("give --pretrained (pretrained vs scratch) or --encoder-config (scratch only)")
@@ -160,6 +164,51 @@ def check_same_data(record: Path, finished: dict, data: dict) -> None:
         raise ConfigError(f"{record}: was run on {recorded}, not on {wanted}; give each data set its own --out")
 
 
+def validations(epochs: int, val_every: int) -> int:
+    """Validation passes of one run: every ``val_every``-th epoch, and the last."""
+    return len(set(range(val_every, epochs + 1, val_every)) | {epochs})
+
+
+def estimate(args, splits: dict[str, list], encoder, num_classes: int, variants: list[str]) -> str:
+    """The projected time of the table, from one timed epoch on ``args.estimate`` parts and one validation pass.
+
+    Both wall and CPU (this process) seconds are projected: on a core of its own the run takes about
+    the CPU figure; on shared cores, about the wall figure at the load of the measurement.
+    """
+    import os
+    import time
+
+    from graphssl.brepmae.finetune import SegmentConfig, score, train_segmenter
+    from graphssl.brepmae.subsets import subset_size
+
+    def timed(fn) -> tuple[float, float, object]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = fn()
+        return time.perf_counter() - wall, time.process_time() - cpu, out
+
+    train = splits["train"][: args.estimate]
+    config = SegmentConfig(epochs=1, batch_size=args.batch_size, lr=args.lr, device=args.device)
+    epoch_wall, epoch_cpu, (segmenter, _) = timed(lambda: train_segmenter(encoder, train, num_classes, config))
+    val_wall, val_cpu, _ = timed(lambda: score(segmenter, splits["val"], device=args.device))
+    test_scale = len(splits["test"]) / max(len(splits["val"]), 1)
+    sizes = [subset_size(len(splits["train"]), f) for f in args.fractions]
+    runs = len(args.seeds) * len(variants)
+    lines = [f"one epoch on {len(train)} parts: {epoch_wall:.1f} s wall, {epoch_cpu:.1f} s CPU; one validation pass "
+             f"({len(splits['val'])} parts): {val_wall:.1f} s wall, {val_cpu:.1f} s CPU; load average "
+             f"{os.getloadavg()[0]:.1f}",
+             f"projected table: {len(sizes)} fractions ({', '.join(map(str, sizes))} parts) x {len(args.seeds)} seeds "
+             f"x {len(variants)} variants, --val-every {args.val_every}"]
+    for epochs in sorted({10, 20, 30, args.epochs}):
+        projected = []
+        for per_epoch, per_val in ((epoch_wall, val_wall), (epoch_cpu, val_cpu)):
+            per_part = per_epoch / len(train)
+            seconds = runs * sum(epochs * n * per_part + (validations(epochs, args.val_every) + test_scale) * per_val
+                                 for n in sizes)
+            projected.append(seconds)
+        lines.append(f"  {epochs:>3} epochs: {projected[0] / 60:6.1f} min wall, {projected[1] / 60:6.1f} min CPU")
+    return "\n".join(lines)
+
+
 def run_name(variant: str, fraction: float, seed: int) -> str:
     return f"{variant}_{100 * fraction:g}pct_seed{seed}"
 
@@ -178,14 +227,19 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     splits, dataset, data = load_splits(args)
     spec, classes, options = dataset.spec, dataset.classes, dataset.options
-    by_id = {g.model_id: g for g in splits["train"]}
-    subset_dir = args.subsets or args.out / "subsets"
-    files = write_subsets(list(by_id), args.fractions, args.seeds, subset_dir)
-
     pretrained = load_encoder(args.pretrained) if args.pretrained else None
     section = encoder_section(args.encoder_config) if args.encoder_config else None
     config = encoder_config_from_dict(section) if section is not None else pretrained.config
     variants = (["pretrained"] if pretrained is not None else []) + ["scratch"]
+    if args.estimate is not None:
+        torch.manual_seed(0)
+        # The pretrained and scratch runs share one architecture, so one freshly built encoder times both.
+        print(estimate(args, splits, build_encoder(config, spec), len(classes), variants))
+        return 0
+    by_id = {g.model_id: g for g in splits["train"]}
+    subset_dir = args.subsets or args.out / "subsets"
+    files = write_subsets(list(by_id), args.fractions, args.seeds, subset_dir)
+
     runs_dir = args.out / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
     rows, exported = [], None

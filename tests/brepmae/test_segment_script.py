@@ -72,6 +72,30 @@ def test_scratch_runs_write_subsets_records_table_and_a_segmenter_that_predicts(
     assert f"{record['test']['accuracy']:.4f}" in capsys.readouterr().out
 
 
+def test_estimate_projects_the_table_without_writing_it(tiny_mfcad, tmp_path, capsys):
+    root, _ = tiny_mfcad
+    config = tmp_path / "encoder.yaml"
+    config.write_text(yaml.safe_dump({"encoder": {"hidden_dim": 8, "num_layers": 1,
+                                                  "node_inputs": [{"name": "brep_face", "params": {"channels": 2}}],
+                                                  "edge_inputs": [{"name": "brep_edge", "params": {"channels": 2}}]}}))
+    out = tmp_path / "out"
+    assert _script().main(["--root", str(root), "--encoder-config", str(config), "--seeds", "0,1", "--epochs", "15",
+                           "--out", str(out), "--workers", "1", "--estimate", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("one epoch on 2 parts: ")
+    assert lines[1] == "projected table: 4 fractions (1, 1, 1, 2 parts) x 2 seeds x 1 variants, --val-every 1"
+    assert [line.split()[0] for line in lines[2:]] == ["10", "15", "20", "30"]
+    assert not out.exists()
+
+
+def test_validation_passes_count_every_kth_epoch_and_the_last():
+    validations = _script().validations
+    for epochs in range(1, 12):
+        for every in range(1, 6):
+            brute = sum(1 for epoch in range(1, epochs + 1) if epoch % every == 0 or epoch == epochs)
+            assert validations(epochs, every) == brute
+
+
 def test_bad_flags_are_refused(tiny_mfcad, tmp_path):
     with pytest.raises(SystemExit):
         _script().parse_args(["--out", str(tmp_path), "--encoder-config", "x.yaml", "--fractions", "0,1"])
