@@ -78,7 +78,8 @@ class MoleculeFeaturizer:
             (fragment embeddings averaged; needs a graspnet checkpoint) or
             ``"both"`` (the two concatenated).
         n_jobs: featurizing processes (default ``1``; ``-1`` one per core).
-        batch_size: molecules per encoder batch (default ``256``).
+        batch_size: molecules per encoder batch (default ``64``: on one CPU core a 5 x 300 encoder
+            runs about 1.5x faster than with 256, its activations staying in cache; docs/graspnet.md).
         on_error: ``"raise"`` (default) at the first invalid molecule, naming
             its row, or ``"nan"``: a NaN row, the reason in ``errors_``.
 
@@ -90,7 +91,7 @@ class MoleculeFeaturizer:
     """
 
     def __init__(self, checkpoint: str | Path = DEFAULT_CHECKPOINT, pooling: str = "mean", n_jobs: int = 1,
-                 batch_size: int = 256, on_error: str = "raise") -> None:
+                 batch_size: int = 64, on_error: str = "raise") -> None:
         self.checkpoint = checkpoint
         self.pooling = pooling
         self.n_jobs = n_jobs
@@ -170,19 +171,35 @@ class MoleculeFeaturizer:
     # transform -----------------------------------------------------------------------------------
 
     def transform(self, X: Any) -> np.ndarray:
-        """Embeddings ``float32 [n, d]`` of ``n`` SMILES strings or RDKit molecules, in input order."""
-        from graphssl.chem.featurize import mols_to_graphs
+        """Embeddings ``float32 [n, d]`` of ``n`` SMILES strings or RDKit molecules, in input order.
+
+        Molecules go from the chem layer's featurized chunks straight into
+        encoder batches (:mod:`graphssl.graspnet.batching`); a checkpoint
+        trained with transforms takes the per-graph path of :meth:`transform_graphs`.
+        """
+        from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
 
         model = self._loaded()
         self.n_features_out_ = model.out_dim * (2 if self.pooling == "both" else 1)
         inputs = _as_inputs(X)
-        graphs, rejects = mols_to_graphs(inputs, n_jobs=self.n_jobs, on_error="raise" if self.on_error == "raise" else "none",
-                                         features=self._features, fragments=self._fragments)
-        self.errors_ = [(int(row), item, reason) for row, item, reason in rejects]
         out = np.full((len(inputs), self.n_features_out_), np.nan, dtype=np.float32)
-        rows = [i for i, graph in enumerate(graphs) if graph is not None]
-        if rows:
-            out[rows] = self.transform_graphs([graphs[i] for i in rows])
+        self.errors_ = []
+        options = FeaturizerOptions.create(self._features, fragments=self._fragments)
+        for chunk in iter_chunks(inputs, options, self.n_jobs):
+            if chunk.rejects and self.on_error == "raise":
+                row, _, reason = chunk.rejects[0]
+                raise InvalidGraphError(f"input row {row}: {reason}")
+            self.errors_.extend((int(row), item, reason) for row, item, reason in chunk.rejects)
+            if model.transforms:
+                from graphssl.chem.chunk import to_data_list
+
+                if chunk.rows:
+                    out[chunk.rows] = self.transform_graphs(to_data_list(chunk))
+                continue
+            from graphssl.graspnet.batching import chunk_batches
+
+            for rows, batch in chunk_batches(chunk, self.batch_size):
+                out[rows] = self._pool(model, batch)
         return out
 
     def transform_graphs(self, graphs: Sequence) -> np.ndarray:
@@ -196,9 +213,13 @@ class MoleculeFeaturizer:
         return out
 
     def _embed(self, model, graphs: Sequence) -> np.ndarray:
+        return self._pool(model, model.prepare(list(graphs)))
+
+    def _pool(self, model, batch) -> np.ndarray:
+        """The pooled embeddings ``[B, n_features_out_]`` of a prepared batch."""
         device = next(model.encoder.parameters()).device
         with torch.inference_mode():
-            batch = model.prepare(list(graphs)).to(device)
+            batch = batch.to(device)
             encoded = model.encoder(batch)
             parts = []
             if self.pooling in ("mean", "both"):

@@ -355,8 +355,9 @@ class Harness:
             encoder = build_encoder(config)
             encoder.load_state_dict(model.encoder.state_dict(), strict=True)
         graphs = self.prepared(row, data)
+        # Evaluation batches of 64: the same scores (eval mode), faster on CPU than 256 (cache-sized activations).
         settings = FinetuneConfig(epochs=self.config.epochs, batch_size=self.config.batch_size, lr=self.config.lr,
-                                  seed=seed, device=self.config.device)
+                                  eval_batch_size=64, seed=seed, device=self.config.device)
         result = finetune(encoder, graphs, data.split, data.eval_task(), settings)
         result["history"] = _finite(result["history"])
         return result
