@@ -23,6 +23,7 @@ from torch_geometric.data import Batch, Data
 
 from graphssl.data.registry import register_transform
 from graphssl.errors import CheckpointError, ConfigError
+from graphssl.nn import ATTENTION_MAX_NODES
 from graphssl.pe import PSETransform, register_kind
 from graphssl.pe.graphs import GraphSet
 
@@ -48,19 +49,63 @@ def load_gfse(checkpoint: str | Path, width: int | None = None) -> nn.Module:
     return encoder.eval()
 
 
+#: Padded attention slots (graphs x n_max^2) one chunk of :func:`encode_nodes` may hold.
+PAIR_SLOT_BUDGET = 2**20
+#: A chunk's largest graph has at most this many times the nodes of its smallest (plus :data:`SIZE_SLACK`).
+SIZE_RATIO = 2.0
+SIZE_SLACK = 8
+
+
+def size_chunks(sizes: list[int], batch_size: int, max_attention_nodes: int) -> list[list[int]]:
+    """Graph indices in chunks of similar size: at most ``batch_size`` graphs and :data:`PAIR_SLOT_BUDGET` slots.
+
+    Dense attention pads every graph of a batch to its largest; sorting by size
+    first and keeping each chunk's sizes within :data:`SIZE_RATIO` of each
+    other keeps one large graph from padding many small ones (the outputs are
+    per graph, so the grouping does not change them). Graphs above
+    ``max_attention_nodes`` have no attention and go one per chunk.
+    """
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    for index in sorted(range(len(sizes)), key=lambda i: sizes[i]):
+        n = sizes[index]
+        if n > max_attention_nodes:
+            chunks += [current] if current else []
+            chunks.append([index])
+            current = []
+            continue
+        if current and (len(current) == batch_size or (len(current) + 1) * n * n > PAIR_SLOT_BUDGET
+                        or n > SIZE_RATIO * sizes[current[0]] + SIZE_SLACK):
+            chunks.append(current)
+            current = []
+        current.append(index)
+    return chunks + ([current] if current else [])
+
+
 def encode_nodes(encoder: nn.Module, batch, batch_size: int) -> Tensor:
-    """``encoder``'s node outputs ``[N, d]`` of every graph of ``batch`` (or a list), ``batch_size`` graphs at a time."""
+    """``encoder``'s node outputs ``[N, d]`` of every graph of ``batch`` (or a list), in their order.
+
+    Graphs go through in chunks of similar size (:func:`size_chunks`), at most ``batch_size`` at a time.
+    """
     graphs = list(batch) if isinstance(batch, (list, tuple)) else (
         batch.to_data_list() if isinstance(batch, Batch) else [batch])
     structures = [Data(edge_index=g.edge_index, num_nodes=g.num_nodes) for g in graphs]
-    if sum(int(g.num_nodes) for g in structures) == 0:
+    sizes = [int(g.num_nodes) for g in structures]
+    if sum(sizes) == 0:
         return torch.zeros(0, encoder.out_dim)
-    parts = []
+    limit = getattr(getattr(encoder, "config", None), "max_attention_nodes", ATTENTION_MAX_NODES)
+    outputs: list[Tensor | None] = [None] * len(structures)
     with torch.no_grad():
-        for start in range(0, len(structures), batch_size):
-            chunk = Batch.from_data_list(structures[start:start + batch_size])
-            parts.append(encoder(chunk).node if chunk.num_nodes else torch.zeros(0, encoder.out_dim))
-    return torch.cat(parts).float()
+        for chunk in size_chunks(sizes, batch_size, limit):
+            members = [i for i in chunk if sizes[i]]
+            for i in chunk:
+                outputs[i] = torch.zeros(0, encoder.out_dim)
+            if not members:
+                continue
+            node = encoder(Batch.from_data_list([structures[i] for i in members])).node.float()
+            for i, part in zip(members, torch.split(node, [sizes[i] for i in members])):
+                outputs[i] = part
+    return torch.cat(outputs)
 
 
 @register_transform("gfse")

@@ -64,3 +64,33 @@ def test_fine_tuned_input_trains_inside_another_encoder(gfse_checkpoint):
     out.graph.sum().backward()
     assert all(torch.equal(before[k], v) for k, v in gfse.gfse.state_dict().items())   # reset kept the weights
     assert gfse.gfse.node_encoder.weight.grad is not None
+
+
+def test_size_sorted_chunks_keep_the_input_order_and_the_slot_budget(gfse_checkpoint, monkeypatch):
+    import graphssl.gfse.transform as transform_module
+
+    def cycle(n):
+        src = torch.arange(n)
+        return Data(edge_index=torch.stack([torch.cat([src, (src + 1) % n]), torch.cat([(src + 1) % n, src])]),
+                    num_nodes=n)
+
+    graphs = [cycle(9), _graph(), cycle(3), Data(edge_index=torch.zeros(2, 0, dtype=torch.long), num_nodes=0), cycle(5)]
+    monkeypatch.setattr(transform_module, "PAIR_SLOT_BUDGET", 100)
+    chunks = transform_module.size_chunks([int(g.num_nodes) for g in graphs], batch_size=4, max_attention_nodes=8)
+    assert chunks == [[3, 2, 4], [1], [0]]       # 4 * 7^2 > 100 closes the first chunk; the 9-cycle is above 8
+    transform = GFSETransform(str(gfse_checkpoint), batch_size=3)
+    expected = torch.cat([transform(g.clone()).gfse for g in graphs])
+    assert torch.allclose(transform.compute(graphs)["gfse"], expected, atol=1e-6)
+
+
+def test_fine_tuned_input_in_size_chunks_equals_one_pass(gfse_checkpoint, monkeypatch):
+    import graphssl.gfse.transform as transform_module
+
+    module = GFSEInput(None, "node", dim=4, checkpoint=str(gfse_checkpoint))
+    batch = Batch.from_data_list([_graph(), Data(edge_index=torch.tensor([[0, 1], [1, 0]]), num_nodes=2), _graph()])
+    whole = module(batch)
+    monkeypatch.setattr(transform_module, "PAIR_SLOT_BUDGET", 60)   # 2 * 7^2 > 60: three chunks
+    chunked = module(batch)
+    assert torch.allclose(chunked, whole, atol=1e-5)
+    chunked.sum().backward()
+    assert module.gfse.node_encoder.weight.grad is not None
