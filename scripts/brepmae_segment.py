@@ -274,8 +274,9 @@ def main(argv=None) -> int:
                             args.export, segmenter.cpu(), class_names=classes, spec=spec, options=options,
                             description=f"BRepMAE per-face segmenter, {data['dataset']} train {100 * fraction:g}% "
                                         f"({variant})",
-                            training={"data": f"{data['dataset']} train", "data_source": data, "fraction": fraction, "seed": seed, "variant": variant,
-                                      "epochs": args.epochs, "pretrained": str(args.pretrained or ""),
+                            training={"data": f"{data['dataset']} train", "data_source": data, "fraction": fraction,
+                                      "seed": seed, "variant": variant, "epochs": args.epochs,
+                                      "val_every": args.val_every, "pretrained": str(args.pretrained or ""),
                                       "max_parts": args.max_parts, "test": metrics})
                 row.seeds.append(seed)
                 row.runs.append(metrics)
