@@ -14,6 +14,7 @@ is :mod:`graphssl.graspnet.harness`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -173,7 +174,8 @@ def fit_probe(features: np.ndarray, labels: np.ndarray, split, kind: str,
             values (regression, default :data:`RIDGE_ALPHA`).
 
     Returns:
-        ``{"param": chosen value, "valid": metrics, "test": metrics, "grid": {value: valid metric}}``;
+        ``{"param": chosen value, "valid": metrics, "test": metrics, "grid": {value: valid metric},
+        "fit_warnings": {value: count}}`` (scikit-learn warnings, e.g. ill-conditioned ridge solves);
         one penalty serves every label column, chosen by the validation metric alone.
     """
     from sklearn.linear_model import LogisticRegression, Ridge
@@ -185,7 +187,7 @@ def fit_probe(features: np.ndarray, labels: np.ndarray, split, kind: str,
         raise ValueError("fit_probe: the split has no validation part to choose the penalty on")
     grid = tuple(grid or (LOGISTIC_C if kind == "binary" else RIDGE_ALPHA))
     metric = METRIC[kind]
-    best, scores = None, {}
+    best, scores, fit_warnings = None, {}, {}
     for value in grid:
         if kind == "binary":
             def make(value=value):
@@ -193,7 +195,12 @@ def fit_probe(features: np.ndarray, labels: np.ndarray, split, kind: str,
         else:
             def make(value=value):
                 return make_pipeline(StandardScaler(), Ridge(alpha=value))
-        valid_pred, test_pred = _fit_columns(make, features, labels, train, kind, [valid, test])
+        with warnings.catch_warnings(record=True) as caught:
+            # Ill-conditioned ridge solves at small alpha and unconverged logistic fits are counted, not printed:
+            # the validation score already judges them.
+            warnings.simplefilter("always")
+            valid_pred, test_pred = _fit_columns(make, features, labels, train, kind, [valid, test])
+        fit_warnings[str(value)] = len(caught)
         valid_metrics = score_predictions(valid_pred, labels[valid], kind)
         scores[str(value)] = valid_metrics[metric]
         chosen = valid_metrics[metric]
@@ -202,7 +209,7 @@ def fit_probe(features: np.ndarray, labels: np.ndarray, split, kind: str,
                                                          else chosen < best["valid"][metric])))
         if better:
             best = {"param": value, "valid": valid_metrics, "test": score_predictions(test_pred, labels[test], kind)}
-    return {**best, "grid": scores}
+    return {**best, "grid": scores, "fit_warnings": fit_warnings}
 
 
 def fit_forest(features: np.ndarray, labels: np.ndarray, split, kind: str, seed: int,
