@@ -45,7 +45,7 @@ def checkpoint_file(source: str | Path) -> Path:
     if path.exists() or len(path.parts) != 1 or path.suffix:
         return path
     if str(source) in shipped_names():
-        return shipped_checkpoint_path(str(source))
+        return shipped_checkpoint_path(str(source), kind="encoder")
     known = ", ".join(shipped_names()) or "none"
     raise CheckpointError(f"{source}: no such file or run folder, and no shipped checkpoint of that name (shipped: {known})")
 

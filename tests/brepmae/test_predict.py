@@ -178,3 +178,16 @@ def test_png_colours_sit_on_the_predicted_faces(parts, segmenter_file, tmp_path)
     assert side[:, :half].sum() > 2000 and side[:, half:].sum() > 2000
     legend = image[:, int(VIEWS_RIGHT * image.shape[1]):]
     assert _matches(legend, class_palette(2)[1]).any() and _matches(legend, class_palette(2)[0]).any()
+
+
+def test_load_pretrained_refuses_a_shipped_segmenter_by_name(segmenter_file, tmp_path, monkeypatch):
+    import shutil
+
+    import graphssl.checkpoints
+    from graphssl import load_pretrained
+
+    for suffix in (".pt", ".json"):
+        shutil.copy(segmenter_file.with_suffix(suffix), tmp_path / f"mfcad-seg{suffix}")
+    monkeypatch.setattr(graphssl.checkpoints, "DIRECTORY", tmp_path)
+    with pytest.raises(CheckpointError, match="mfcad-seg: the shipped checkpoint mfcad-seg.pt is a segmenter, not an encoder"):
+        load_pretrained("mfcad-seg")
