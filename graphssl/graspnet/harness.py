@@ -312,7 +312,8 @@ class Harness:
             record = self.compute_record(row, task, seed)
             write_json_atomic(self.record_path(row, task, seed), _finite(record))
             metric = record["metric"]
-            self.log(f"[{index}/{len(jobs)}] {row.label} {task} seed {seed}: test {metric} "
+            which = f"seed {seed}" if row.kind in SEEDED else "fit"
+            self.log(f"[{index}/{len(jobs)}] {row.label} {KIND_NAMES[row.kind] or ''} {task} {which}: test {metric} "
                      f"{record['test'].get(metric, float('nan')):.4f} ({record['budget']['wall_time_s']:.1f} s)")
         table = self.table(time.perf_counter() - start)
         write_table(self.out, table)
@@ -434,6 +435,7 @@ def _threads() -> int:
     return int(torch.get_num_threads())
 
 
+DISPLAY = {"bbbp": "BBBP", "bace": "BACE", "tox21": "Tox21", "esol": "ESOL", "freesolv": "FreeSolv", "lipo": "Lipo"}
 KIND_NAMES = {"finetune": "fine-tune", "probe": "linear probe", "scratch": "fine-tune", "ecfp4_linear": "", "ecfp4_rf": ""}
 
 
@@ -441,8 +443,7 @@ def markdown(table: dict) -> str:
     """The table as Markdown: the measured rows, then the published anchors in their own block."""
     tasks = table["tasks"]
     budget = table["budget"]
-    heads = [f"{task.upper() if len(task) < 6 else task.capitalize()} {'ROC-AUC' if TASKS[task] == 'binary' else 'RMSE'}"
-             for task in tasks]
+    heads = [f"{DISPLAY[task]} {'ROC-AUC' if TASKS[task] == 'binary' else 'RMSE'}" for task in tasks]
     lines = [f"Budget: fine-tuning {budget['epochs']} epochs, {budget['seeds']} seed(s), lr {budget['lr']}, "
              f"batch {budget['batch_size']}, dropout {budget['dropout']}"
              + (f", first {budget['limit']} rows per file" if budget["limit"] else "")
@@ -471,7 +472,7 @@ def markdown(table: dict) -> str:
     if anchors:
         shown = [task for task in tasks if any(task in scores for scores in anchors.values())]
         lines += ["", "Published anchors (scaffold split, from the papers; not run here):", "",
-                  "| published | " + " | ".join(f"{task.upper()} ROC-AUC" for task in shown) + " |",
+                  "| published | " + " | ".join(f"{DISPLAY[task]} ROC-AUC" for task in shown) + " |",
                   "|---|" + "---:|" * len(shown)]
         for name, scores in anchors.items():
             lines.append(f"| {name} | " + " | ".join(f"{scores[t]:.1f}" if t in scores else "–" for t in shown) + " |")

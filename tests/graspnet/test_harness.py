@@ -203,3 +203,28 @@ def test_tiny_run_on_the_first_rows_of_bbbp_and_esol(exported_checkpoint, tmp_pa
     markdown = (out / "table.md").read_text()
     assert "| tiny fine-tune |" in markdown and "Published anchors" in markdown and "| GraphMAE (Hou et al. 2022) | 72.0 |" in markdown
     assert "fine-tuning 1 epochs, 2 seed(s)" in capsys.readouterr().out
+
+
+def test_table_means_stds_and_mean_roc_auc_by_hand(tmp_path):
+    from graphssl.graspnet.harness import Harness, HarnessConfig, markdown, plan_rows, write_json_atomic
+
+    run = Harness(tmp_path / "out", plan_rows([], ecfp=True), HarnessConfig(tasks=("bbbp", "bace", "esol"), seeds=3))
+    scores = {"bbbp": [0.70, 0.74, 0.72], "bace": [0.80, 0.83, 0.86], "esol": [1.1, 1.3, 1.2]}
+    for row, task, seed in run.jobs():
+        metric = "rmse" if task == "esol" else "roc_auc"
+        write_json_atomic(run.record_path(row, task, seed), {
+            **run.expected(row, task, seed), "test": {metric: scores[task][seed]},
+            "data": {"rows": 10, "molecules": 10, "rejected": 0, "split": {"train": 8, "valid": 1, "test": 1}},
+            "budget": {"wall_time_s": 1.0}})
+    table = run.table()
+    forest = table["rows"][1]
+    assert forest["label"] == "ECFP4 + RF" and forest["cells"]["bbbp"]["n"] == 3
+    assert forest["cells"]["bbbp"]["mean"] == pytest.approx(72.0)
+    assert forest["cells"]["bace"]["std"] == pytest.approx(np.std([80.0, 83.0, 86.0]))
+    assert forest["cells"]["esol"]["mean"] == pytest.approx(1.2)
+    assert forest["mean_roc_auc"] == pytest.approx((72.0 + 83.0) / 2)
+    linear = table["rows"][0]  # deterministic: the seed-0 fit only
+    assert linear["cells"]["bbbp"]["values"] == pytest.approx([70.0]) and linear["mean_roc_auc"] == pytest.approx(75.0)
+    text = markdown(table)
+    assert "| ECFP4 + RF | 72.0 ± 1.6 | 83.0 ± 2.4 | 1.200 ± 0.082 | 77.5 | 1.0 |" in text
+    assert "| GraSPNet (Wu et al., paper) | 74.4 | 82.9 |" in text
