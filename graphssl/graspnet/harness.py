@@ -92,7 +92,8 @@ class HarnessConfig:
             return {**base, "epochs": self.epochs, "lr": self.lr, "batch_size": self.batch_size,
                     "dropout": self.dropout, "head": "linear", "selection": "best valid epoch"}
         if kind == "probe":
-            return {**base, "pooling": "both", "model": "standard-scaled logistic/ridge, penalty chosen on valid"}
+            return {**base, "pooling": "both (mean without fragments)",
+                    "model": "standard-scaled logistic/ridge, penalty chosen on valid"}
         if kind == "ecfp4_linear":
             return {**base, "model": "standard-scaled logistic/ridge, penalty chosen on valid"}
         return {**base, "model": "random forest, 100 trees"}
@@ -377,12 +378,12 @@ class Harness:
         return self._features[key]
 
     def embeddings(self, row: Row, data: TaskData) -> np.ndarray:
-        """Frozen ``pooling="both"`` embeddings of the task's graphs (the ``MoleculeFeaturizer`` batch path)."""
+        """Frozen ``pooling="both"`` embeddings (``"mean"`` for an encoder without fragments) of the task's graphs."""
         from graphssl.graspnet.featurizer import MoleculeFeaturizer
 
         self.check_features(row, data)
-        featurizer = MoleculeFeaturizer(row.checkpoint, pooling="both")
-        return featurizer.transform_graphs(data.graphs)
+        pooling = "both" if self.model(row.checkpoint)[3] else "mean"  # an encoder without fragments: atoms only
+        return MoleculeFeaturizer(row.checkpoint, pooling=pooling).transform_graphs(data.graphs)
 
     def fingerprints(self, data: TaskData) -> np.ndarray:
         key = ("ecfp4", data.name)
