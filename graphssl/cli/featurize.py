@@ -53,7 +53,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--checkpoint", default="graspnet-moses", help="exported file, run folder or shipped name")
     parser.add_argument("--pooling", choices=("mean", "fragment", "both"), default="mean")
     parser.add_argument("--chunk-size", type=positive_int, default=4096, help="rows per resumable chunk (default: 4096)")
-    parser.add_argument("--batch-size", type=positive_int, default=256, help="molecules per encoder batch (default: 256)")
+    parser.add_argument("--batch-size", type=positive_int, default=64, help="molecules per encoder batch (default: 64)")
     parser.add_argument("--n-jobs", type=positive_int, default=1, help="featurizing processes (default: 1)")
     parser.add_argument("--shard", type=shard, default=(0, 1), metavar="I/N", help="take row block I of N (default: 0/1)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
