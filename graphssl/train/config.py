@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from graphssl.config import check_positive, check_range, from_dict, load_yaml, plain
 from graphssl.data.config import DataConfig, TransformConfig
@@ -227,15 +227,55 @@ def _resolve_data_reference(reference: str, config_path: Path, where: str) -> di
     return load_yaml(found)
 
 
-def load_config(path: str | Path) -> PretrainConfig:
+def apply_override(config: dict, assignment: str, where: str = "--set") -> None:
+    """Set one value in a config dict from ``"train.steps=600"`` (VALUE read as YAML; list items by index).
+
+    Every key on the path but the last must exist, so a typo is refused naming it
+    rather than silently adding a section; the last key is checked by the config
+    dataclasses like any key of the file.
+    """
+    import yaml
+
+    key, equals, raw = assignment.partition("=")
+    if not equals or not key or any(not part for part in key.split(".")):
+        raise ConfigError(f"{where} {assignment!r}: expected KEY.PATH=VALUE, e.g. train.steps=600")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else raw
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where} {key}: VALUE is not valid YAML ({exc.problem})") from None
+    *parents, last = key.split(".")
+    node, walked = config, []
+    for part in parents:
+        walked.append(part)
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise ConfigError(f"{where} {key}: the config has no {'.'.join(walked)!r}")
+    if isinstance(node, list):
+        if not (last.isdigit() and int(last) < len(node)):
+            raise ConfigError(f"{where} {key}: {'.'.join(parents)!r} is a list of {len(node)} items")
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise ConfigError(f"{where} {key}: {'.'.join(parents)!r} is a value, not a section")
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> PretrainConfig:
     """Read and validate a pretraining YAML file; errors name the file and the key.
 
     ``data:`` (or an entry of a ``data:`` list) may be a path to a YAML file
     holding that section, e.g. ``data: datasets/tu_mutag.yaml``; see
-    :func:`data_file_candidates` for where it is looked for.
+    :func:`data_file_candidates` for where it is looked for. ``overrides``
+    (``graphssl pretrain --set``) are ``KEY.PATH=VALUE`` assignments applied
+    to the file's contents first (:func:`apply_override`).
     """
     path = Path(path)
     data = load_yaml(path)
+    for assignment in overrides:
+        apply_override(data, assignment)
     try:
         section = data.get("data")
         if isinstance(section, str):

@@ -1,5 +1,6 @@
 """The pretraining config: every value checked when it is built, naming the key; plugins; data files; round trip."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,36 @@ def test_to_dict_is_yaml_safe_and_from_dict_restores_tuples():
     plain = to_dict(Grid())
     assert plain == {"size": [10, 10], "layers": [[1, 2]]}
     assert from_dict(Grid, yaml.safe_load(yaml.safe_dump(plain))) == Grid()
+
+
+def test_set_overrides_values_by_path(tiny_config):
+    from graphssl.train.config import load_config
+
+    config = load_config(tiny_config(), ["train.steps=5", "objectives.1.params.projection_dim=4", "encoder.dropout=0.0"])
+    assert config.train.steps == 5 and config.encoder.dropout == 0.0
+    assert config.objectives[1].params == {"projection_dim": 4}
+    assert load_config(tiny_config()).train.steps == 12
+
+
+@pytest.mark.parametrize(
+    "assignment, message",
+    [
+        ("train.steps", "--set 'train.steps': expected KEY.PATH=VALUE"),
+        ("trian.steps=5", "--set trian.steps: the config has no 'trian'"),
+        ("objectives.7.weight=1", "--set objectives.7.weight: the config has no 'objectives.7'"),
+        ("train.steps.x=1", "--set train.steps.x: 'train.steps' is a value, not a section"),
+        ("train.stps=5", "train.stps"),
+    ],
+)
+def test_set_refuses_paths_the_config_lacks(tiny_config, assignment, message):
+    from graphssl.train.config import load_config
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tiny_config(), [assignment])
+
+
+def test_pretrain_cli_set_reaches_the_run(tiny_config, tmp_path):
+    from graphssl.cli import main
+
+    assert main(["pretrain", str(tiny_config()), "--set", "train.steps=2", "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    assert yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())["train"]["steps"] == 2
