@@ -73,7 +73,7 @@ class MoleculeFeaturizer:
 
     Args:
         checkpoint: an exported file, run folder or shipped name (default
-            ``"graspnet-moses"``, not shipped yet: pass a path).
+            ``"graspnet-moses"``, the shipped MOSES-pretrained model).
         pooling: ``"mean"`` (atom embeddings averaged, default), ``"fragment"``
             (fragment embeddings averaged; needs a graspnet checkpoint) or
             ``"both"`` (the two concatenated).
@@ -147,13 +147,9 @@ class MoleculeFeaturizer:
         self._check_params()
         model = self.__dict__.get("_model")
         if model is None:
-            from graphssl.checkpoints import shipped_names
             from graphssl.train.export import file_sha256
             from graphssl.train.pretrained import checkpoint_file, load_pretrained
 
-            if str(self.checkpoint) == DEFAULT_CHECKPOINT and DEFAULT_CHECKPOINT not in shipped_names():
-                raise CheckpointError(f"checkpoint {DEFAULT_CHECKPOINT!r} is not shipped yet (its MOSES pretraining is "
-                                      "pending, docs/graspnet.md); pass checkpoint=PATH of a file written by graphssl export")
             path = checkpoint_file(self.checkpoint)
             digest = file_sha256(path)
             recorded = self.__dict__.get("checkpoint_sha256_")

@@ -36,11 +36,15 @@ def reference(path, smiles, level):
     return torch.stack(rows).numpy()
 
 
-def test_default_checkpoint_is_not_shipped_yet():
+def test_default_checkpoint_is_the_shipped_one_offline():
+    from graphssl.checkpoints import shipped_checkpoint_path
     from graphssl.graspnet import MoleculeFeaturizer
 
-    with pytest.raises(CheckpointError, match="'graspnet-moses' is not shipped yet"):
-        MoleculeFeaturizer().transform(["CCO"])
+    smiles = ["CCO", "c1ccccc1O"]
+    features = MoleculeFeaturizer().transform(smiles)
+    assert features.shape == (2, 300)
+    np.testing.assert_allclose(features, reference(shipped_checkpoint_path("graspnet-moses"), smiles, "node"),
+                               rtol=1e-5, atol=1e-5)
 
 
 def test_transform_matches_the_encoder_per_molecule(checkpoint):
