@@ -65,6 +65,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     sub.add_argument("--linear-probe", action="store_true", help="add a linear probe on each checkpoint's frozen embeddings")
     sub.add_argument("--ecfp", action="store_true", help="add ECFP4 + logistic/ridge and ECFP4 + random forest")
     sub.add_argument("--resume", action="store_true", help="skip the records already in --out")
+    sub.add_argument("--table-only", action="store_true",
+                     help="compute nothing: write the table from the records already in --out (runs made in pieces)")
     sub.add_argument("--root", default=DEFAULT_ROOT, help=f"folder of NAME.csv (default: {DEFAULT_ROOT})")
     sub.add_argument("--features", choices=("ogb", "hu"), default=None,
                      help="insist on a molecule feature set (default: each checkpoint's own)")
@@ -84,6 +86,6 @@ def run(args: argparse.Namespace) -> int:
     rows = plan_rows(args.checkpoint, args.labels, finetune=not args.no_finetune, probe=args.linear_probe,
                      scratch=args.scratch, ecfp=args.ecfp)
     log = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-    table = Harness(args.out, rows, config, resume=args.resume, log=log).run()
+    table = Harness(args.out, rows, config, resume=args.resume, log=log).run(compute=not args.table_only)
     print(markdown(table), end="")
     return 0

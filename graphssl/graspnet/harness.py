@@ -299,15 +299,19 @@ class Harness:
                               "or delete the record")
         return record
 
-    def run(self) -> dict:
-        """Compute every missing record, then write and return the table (see :meth:`table`)."""
+    def run(self, compute: bool = True) -> dict:
+        """Compute every missing record, then write and return the table (see :meth:`table`).
+
+        ``compute=False`` (``--table-only``) computes nothing: the table holds the records already
+        in ``out`` that match this run's rows and settings, and every cell says how many it has.
+        """
         jobs = self.jobs()
         present = [job for job in jobs if self.record_path(*job).is_file()]
-        if present and not self.resume:
+        if present and compute and not self.resume:
             raise ConfigError(f"{self.out}: holds {len(present)} record(s) of this run already; pass --resume to "
                               "continue it or use another --out")
         start = time.perf_counter()
-        for index, (row, task, seed) in enumerate(jobs, start=1):
+        for index, (row, task, seed) in enumerate(jobs if compute else [], start=1):
             if self.finished(row, task, seed) is not None:
                 continue
             record = self.compute_record(row, task, seed)

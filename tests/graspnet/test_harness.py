@@ -142,6 +142,12 @@ def test_resume_after_a_killed_run_computes_only_missing_records(exported_checkp
 
     with pytest.raises(ConfigError, match="--resume"):
         harness(tmp_path, exported_checkpoint[0], root).run()
+    table_only = harness(tmp_path, exported_checkpoint[0], root)
+    table_only.compute_record = lambda *job: pytest.fail("--table-only computed a record")
+    partial = table_only.run(compute=False)
+    assert partial["budget"]["records"] == 4
+    assert sum(cell["n"] for row in partial["rows"] for cell in row["cells"].values()) == 4
+    assert (tmp_path / "out" / "table.md").is_file()
     resumed = harness(tmp_path, exported_checkpoint[0], root, resume=True)
     recomputed = []
     compute_again = resumed.compute_record
