@@ -18,6 +18,14 @@ import yaml
 SHARED_DATA = Path(os.environ.get("GRAPHSSL_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")).resolve()
 
 
+def load_script(name: str):
+    """``scripts/NAME.py`` imported as a module (scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def shared_data(*parts: str) -> Path:
     """Path under ``../shared/data``; skips the calling test when it does not exist."""
     path = SHARED_DATA.joinpath(*parts)

@@ -3,7 +3,6 @@ another seed): subset files, per-run records, the table, --resume, --export, --v
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -11,16 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import shared_data
+from tests.conftest import load_script, shared_data
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "brepmae_segment.py"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("brepmae_segment", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("brepmae_segment")
 
 
 @pytest.fixture

@@ -1,22 +1,16 @@
 """scripts/gfse_eval.py on a tiny subset: every PSE choice trains, records resume, tables match the records."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import load_script, shared_data
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "gfse_eval.py"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("gfse_eval", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gfse_eval")
 
 
 def test_records_resume_and_tables_follow_both_protocols(gfse_checkpoint, tmp_path):
