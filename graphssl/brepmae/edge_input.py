@@ -17,9 +17,7 @@ both sides, so an edge and its reverse stay mirror images). Points, tangents
 and attributes stay: the boundary curve is shared with the unmasked
 neighbour, which still shows it.
 
-The encoder core calls the edge slot without the node mask (see
-``docs/brepmae.md``); until it passes it, the mask is read from the batch
-attribute :data:`MASKED_FACES`, which the ``brep_mae`` objective sets.
+The masked faces are the ``node_mask`` the core encoder passes to its edge slot.
 """
 
 from __future__ import annotations
@@ -32,10 +30,6 @@ from graphssl.brepmae._grid import conv_stack, grid_shape, read_rows, reset
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError
 from graphssl.nn.registry import register_input
-
-#: Batch attribute (bool ``[N]``) holding the masked faces for the edge input, set by the objective.
-MASKED_FACES = "masked_faces"
-
 
 def hide_face_normals(grid: Tensor, edge_index: Tensor, node_mask: Tensor, token: Tensor) -> Tensor:
     """``grid`` ``[E, 12, U]`` with the normal channels of masked faces replaced by ``token`` ``[3]``.
@@ -93,8 +87,6 @@ class EdgeInput(nn.Module):
     def forward(self, batch, node_mask: Tensor | None = None) -> Tensor:
         grid = read_rows(batch, "edge_grid", "edge", self.grid_shape)
         attr = read_rows(batch, "edge_attr", "edge", [layout.EDGE_WIDTH])
-        if node_mask is None:
-            node_mask = getattr(batch, MASKED_FACES, None)
         if node_mask is not None and bool(node_mask.any()):
             grid = hide_face_normals(grid, batch.edge_index, node_mask, self.normal_token)
         dtype = self.combine.weight.dtype

@@ -23,14 +23,11 @@ No code is public; the choices here are ours (``docs/brepmae.md``):
 
 from __future__ import annotations
 
-import copy
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphssl.brepmae import layout
-from graphssl.brepmae.edge_input import MASKED_FACES
 from graphssl.brepmae.targets import face_targets
 from graphssl.data.spec import GraphSpec
 from graphssl.errors import ConfigError
@@ -40,13 +37,6 @@ from graphssl.objectives.context import StepContext
 
 #: Loss terms and their default weights (each term is O(0.1-2) at initialisation).
 DEFAULT_WEIGHTS = {"points": 1.0, "normals": 1.0, "surface_type": 1.0, "area": 1.0, "centroid": 1.0}
-
-
-def hide_faces(batch, node_mask: Tensor):
-    """A shallow copy of ``batch`` telling the edge input which faces are masked (see :mod:`~graphssl.brepmae.edge_input`)."""
-    view = copy.copy(batch)
-    setattr(view, MASKED_FACES, node_mask)
-    return view
 
 
 @register_objective("brep_mae")
@@ -114,7 +104,7 @@ class BRepMAE(Objective):
     def forward(self, step: StepContext) -> dict[str, Tensor]:
         batch = step.batch
         mask = step.draw_node_mask(self.mask_ratio)
-        node = step.encoder(hide_faces(batch, mask), node_mask=mask).node
+        node = step.encoder(batch, node_mask=mask).node
         terms = self.losses(self.decode(node, mask, batch), batch, mask)
         loss = sum(self.weights[name] * value for name, value in terms.items())
         return {"loss": loss, **{name: value.detach() for name, value in terms.items()}, "node_mask": mask}

@@ -68,9 +68,6 @@ def test_edge_input_reads_the_mask_argument_or_the_batch_attribute(part):
     changed.edge_grid[part.edge_index[1] == 0, 9:12] = -5.0
     assert torch.equal(module(changed, mask), module(part, mask))
     assert not torch.equal(module(changed), module(part))
-    changed.masked_faces = mask
-    part.masked_faces = mask
-    assert torch.equal(module(changed), module(part))
 
 
 def test_encoder_with_both_inputs_gives_per_face_embeddings():
