@@ -58,11 +58,12 @@ class GraspNetEncoder(nn.Module):
     Args:
         config: a :class:`GraspNetConfig` with its layout filled (``with_spec``).
 
-    ``forward(batch, node_mask=None, fragment_mask=None)``: ``node_mask``
+    ``forward(batch, node_mask=None, group_masks=None)``: ``node_mask``
     (bool ``[N]``) puts the atom mask token on those atoms' features;
-    ``fragment_mask`` (bool ``[F]``) replaces those fragments' type, ring
-    and aromatic embeddings with a fragment mask token (their size stays,
-    as structural inputs of masked atoms do). An objective that masks a
+    ``group_masks={"fragment": bool [F]}`` (the core's group-mask seam,
+    :meth:`graphssl.objectives.StepContext.masked`) replaces those fragments'
+    type, ring and aromatic embeddings with a fragment mask token (their size
+    stays, as structural inputs of masked atoms do). An objective that masks a
     fragment masks its atoms too (``node_mask``).
 
     Shapes:
@@ -111,9 +112,14 @@ class GraspNetEncoder(nn.Module):
             content = torch.where(fragment_mask[:, None], self.fragment_mask_token.expand_as(content), content)
         return self.size_embedding(frag_x[:, SIZE_COLUMN]) + content
 
-    def forward(self, batch, node_mask: Tensor | None = None, fragment_mask: Tensor | None = None) -> EncoderOutput:
+    def forward(self, batch, node_mask: Tensor | None = None,
+                group_masks: dict[str, Tensor] | None = None) -> EncoderOutput:
         frag_x, atom2frag, frag_edge_index, frag_edge_attr, frag_batch = fragment_tensors(batch)
         num_fragments = frag_x.shape[0]
+        group_masks = dict(group_masks or {})
+        fragment_mask = group_masks.pop("fragment", None)
+        if group_masks:
+            raise ValueError(f"group_masks: the graspnet encoder masks only 'fragment' groups, got {sorted(group_masks)}")
         if fragment_mask is not None and (fragment_mask.shape != (num_fragments,) or fragment_mask.dtype != torch.bool):
             raise ValueError(f"fragment_mask must be a bool tensor of shape [{num_fragments}], "
                              f"got {fragment_mask.dtype} {tuple(fragment_mask.shape)}")

@@ -65,8 +65,9 @@ class FragmentJEPA(Objective):
         predictor_hidden: predictor width (default ``128``).
         predictor_layers: conv layers of each predictor (default ``2``).
 
-    Needs an encoder with a fragment level (``graspnet``): it is called
-    ``encoder(batch, node_mask=..., fragment_mask=...)`` and returns ``.fragment``.
+    Needs an encoder with a fragment level (``graspnet``): the context pass is
+    ``step.masked(node_mask, group_masks={"fragment": fragment_mask})`` and
+    its output has ``.fragment``.
     """
 
     needs_target = True
@@ -116,7 +117,7 @@ class FragmentJEPA(Objective):
 
     def forward(self, step: StepContext) -> dict[str, Tensor]:
         node_mask, fragment_mask = self.draw_masks(step)
-        context = step.encoder(step.batch, node_mask=node_mask, fragment_mask=fragment_mask)
+        context = step.masked(node_mask, group_masks={"fragment": fragment_mask})
         target = step.target_clean()
         atoms, fragments = self.predict(step, context, node_mask, fragment_mask)
         # A batch without fragments masks no fragment: that term is a zero that keeps the predictor in the graph.

@@ -38,7 +38,9 @@ class StepContext:
     Args:
         batch: the PyG ``Batch`` of this step.
         encoder: the online encoder (encoder protocol: ``encoder(batch, node_mask=None)``
-            returning an output with ``.node`` and ``.graph``).
+            returning an output with ``.node`` and ``.graph``; an encoder with
+            groups of nodes, e.g. fragments, also takes ``group_masks``, a dict
+            from a group name to a bool mask over those groups).
         generator: the ``torch.Generator`` every random draw of this step uses,
             on the batch's device.
         target: the shared :class:`~graphssl.objectives.ema.EMATarget`, or
@@ -99,9 +101,16 @@ class StepContext:
             membership, num_groups = value, None
         return sample_group_mask(membership, self.batch_vector, self.num_graphs, ratio, self.generator, num_groups)[1]
 
-    def masked(self, node_mask: Tensor):
-        """The online encoder's output with ``node_mask`` nodes replaced by the mask token."""
-        return self.encoder(self.batch, node_mask=node_mask)
+    def masked(self, node_mask: Tensor, group_masks: dict[str, Tensor] | None = None):
+        """The online encoder's output with ``node_mask`` nodes replaced by the mask token.
+
+        ``group_masks`` (e.g. ``{"fragment": bool [F]}``) is passed on to an
+        encoder with groups, which hides those groups' own inputs; without it
+        the encoder is called with ``node_mask`` alone, as every encoder accepts.
+        """
+        if group_masks is None:
+            return self.encoder(self.batch, node_mask=node_mask)
+        return self.encoder(self.batch, node_mask=node_mask, group_masks=group_masks)
 
     def view(self, name: str, strength: float, draw: int = 0, spec=None):
         """View number ``draw`` of augmentation ``name`` at ``strength`` this step, drawn once and shared.

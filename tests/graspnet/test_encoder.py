@@ -75,8 +75,8 @@ def test_masked_atoms_and_fragments_are_hidden_from_the_encoder(encoder, batch):
     changed.edge_attr = batch.edge_attr.clone()
     changed.edge_attr[inside] = torch.tensor([1, 2, 0])  # aromatic ring bonds made double, stereo, not conjugated
     with torch.no_grad():
-        seen = encoder(batch, node_mask=node_mask, fragment_mask=fragment_mask)
-        seen_changed = encoder(changed, node_mask=node_mask, fragment_mask=fragment_mask)
+        seen = encoder(batch, node_mask=node_mask, group_masks={"fragment": fragment_mask})
+        seen_changed = encoder(changed, node_mask=node_mask, group_masks={"fragment": fragment_mask})
         unmasked_changed = encoder(changed)
     for field in ("node", "graph", "fragment"):
         torch.testing.assert_close(getattr(seen, field), getattr(seen_changed, field))
@@ -117,7 +117,11 @@ def test_molecules_without_fragments_are_refused(encoder):
     with pytest.raises(InvalidGraphError, match="frag_x, atom2frag"):
         encoder(Batch.from_data_list([mol_to_graph("CCO")]))
     with pytest.raises(ValueError, match=r"fragment_mask must be a bool tensor of shape \[1\]"):
-        encoder(Batch.from_data_list([mol_to_graph("CCO", fragments=True)]), fragment_mask=torch.zeros(2, dtype=torch.bool))
+        encoder(Batch.from_data_list([mol_to_graph("CCO", fragments=True)]),
+                group_masks={"fragment": torch.zeros(2, dtype=torch.bool)})
+    with pytest.raises(ValueError, match=r"masks only 'fragment' groups, got \['ring'\]"):
+        encoder(Batch.from_data_list([mol_to_graph("CCO", fragments=True)]),
+                group_masks={"ring": torch.zeros(1, dtype=torch.bool)})
 
 
 def test_masked_bond_input_hides_bonds_between_masked_atoms_only(encoder, batch):

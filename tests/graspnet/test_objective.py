@@ -41,7 +41,7 @@ def test_loss_is_the_hand_computed_sum_with_targets_from_the_unmasked_molecule(e
     with torch.no_grad():
         # The EMA target starts as a copy of the online encoder: its targets are the online encoder on the full molecule.
         clean = encoder(batch)
-        context = encoder(batch, node_mask=node_mask, fragment_mask=fragment_mask)
+        context = encoder(batch, node_mask=node_mask, group_masks={"fragment": fragment_mask})
         atoms, fragments = objective.predict(step, context, node_mask, fragment_mask)
 
     def two_minus_two_cos(p, t):
@@ -53,7 +53,7 @@ def test_loss_is_the_hand_computed_sum_with_targets_from_the_unmasked_molecule(e
     assert out["fragment_loss"].item() == pytest.approx(fragment_loss.item(), rel=1e-5)
     assert out["loss"].item() == pytest.approx(0.7 * atom_loss.item() + 0.3 * fragment_loss.item(), rel=1e-5)
     # Targets of the masked molecule would give another loss: the guard that the target is the clean pass.
-    masked_target = encoder(batch, node_mask=node_mask, fragment_mask=fragment_mask)
+    masked_target = encoder(batch, node_mask=node_mask, group_masks={"fragment": fragment_mask})
     assert not torch.allclose(masked_target.node[node_mask], clean.node[node_mask])
 
 

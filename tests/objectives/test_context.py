@@ -41,3 +41,29 @@ def test_clean_passes_are_shared_between_objectives():
 def test_context_requires_an_explicit_generator():
     with pytest.raises(TypeError, match="torch.Generator"):
         StepContext(zoo_batch(CATEGORICAL_SPEC), torch.nn.Identity(), None)
+
+
+class RecordingEncoder(torch.nn.Module):
+    """Records the keyword arguments of each call; an encoder without groups takes ``node_mask`` alone."""
+
+    def __init__(self, accepts_groups: bool) -> None:
+        super().__init__()
+        self.accepts_groups, self.calls = accepts_groups, []
+
+    def forward(self, batch, node_mask=None, **groups):
+        if groups and not self.accepts_groups:
+            raise TypeError(f"unexpected {sorted(groups)}")
+        self.calls.append({"node_mask": node_mask, **groups})
+        return batch
+
+
+def test_masked_passes_group_masks_only_when_given():
+    batch = zoo_batch(CATEGORICAL_SPEC)
+    node_mask = torch.zeros(batch.num_nodes, dtype=torch.bool)
+    plain = RecordingEncoder(accepts_groups=False)
+    StepContext(batch, plain, torch.Generator()).masked(node_mask)
+    assert list(plain.calls[0]) == ["node_mask"] and plain.calls[0]["node_mask"] is node_mask
+    grouped = RecordingEncoder(accepts_groups=True)
+    fragment_mask = torch.tensor([True, False])
+    StepContext(batch, grouped, torch.Generator()).masked(node_mask, group_masks={"fragment": fragment_mask})
+    assert grouped.calls[0]["group_masks"]["fragment"] is fragment_mask
