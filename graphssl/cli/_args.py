@@ -48,3 +48,19 @@ def fraction(text: str) -> float:
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text!r}")
     return value
+
+
+def non_negative_fraction(text: str) -> float:
+    """A number in ``[0, 1)`` (dropout)."""
+    value = _number(text, float, "a number in [0, 1)")
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text!r}")
+    return value
+
+
+def comma_list(text: str) -> list[str]:
+    """``a,b,c`` as a list of non-empty items."""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(f"must be a comma-separated list, got {text!r}")
+    return items

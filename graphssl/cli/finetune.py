@@ -18,28 +18,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graphssl.cli._args import positive_float, positive_int
+from graphssl.cli._args import comma_list, non_negative_fraction, positive_float, positive_int
 
 DEFAULT_ROOT = "../shared/data/moleculenet"
-
-
-def non_negative_fraction(text: str) -> float:
-    """A number in ``[0, 1)`` (dropout)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text!r}")
-    return value
-
-
-def comma_list(text: str) -> list[str]:
-    """``a,b,c`` as a list of non-empty items."""
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    if not items:
-        raise argparse.ArgumentTypeError(f"must be a comma-separated list, got {text!r}")
-    return items
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
