@@ -423,7 +423,7 @@ class Harness:
         budget = {"epochs": self.config.epochs, "seeds": self.config.seeds, "lr": self.config.lr,
                   "batch_size": self.config.batch_size, "dropout": self.config.dropout, "limit": self.config.limit,
                   "records": len(records), "record_wall_time_s": round(sum(r["budget"]["wall_time_s"] for r in records), 1),
-                  "threads": _threads()}
+                  "threads": _threads(), "finetuned": any(row.kind in ("finetune", "scratch") for row in self.rows)}
         if wall_time_s is not None:
             budget["this_run_wall_time_s"] = round(wall_time_s, 1)
         data = {}
@@ -449,8 +449,10 @@ def markdown(table: dict) -> str:
     tasks = table["tasks"]
     budget = table["budget"]
     heads = [f"{DISPLAY[task]} {'ROC-AUC' if TASKS[task] == 'binary' else 'RMSE'}" for task in tasks]
-    lines = [f"Budget: fine-tuning {budget['epochs']} epochs, {budget['seeds']} seed(s), lr {budget['lr']}, "
-             f"batch {budget['batch_size']}, dropout {budget['dropout']}"
+    settings = (f"fine-tuning {budget['epochs']} epochs, {budget['seeds']} seed(s), lr {budget['lr']}, "
+                f"batch {budget['batch_size']}, dropout {budget['dropout']}" if budget.get("finetuned", True)
+                else f"no fine-tuning rows, {budget['seeds']} seed(s)")
+    lines = [f"Budget: {settings}"
              + (f", first {budget['limit']} rows per file" if budget["limit"] else "")
              + f"; {budget['records']} records, {budget['record_wall_time_s']} s of record wall time "
              f"on {budget['threads']} thread(s). ROC-AUC x100, mean ± std over seeds (deterministic rows: one fit).",

@@ -234,3 +234,5 @@ def test_table_means_stds_and_mean_roc_auc_by_hand(tmp_path):
     text = markdown(table)
     assert "| ECFP4 + RF | 72.0 ± 1.6 | 83.0 ± 2.4 | 1.200 ± 0.082 | 77.5 | 1.0 |" in text
     assert "| GraSPNet (Wu et al., paper) | 74.4 | 82.9 |" in text
+    # Only ECFP4 rows: the header does not claim fine-tuning settings that nothing used.
+    assert text.startswith("Budget: no fine-tuning rows, 3 seed(s);")
