@@ -64,13 +64,13 @@ def table(labels: list[str], variants: list[dict], rows: list[tuple[str, str, fl
 
 def markdown(labels: list[str], variants: list[dict]) -> str:
     tu_rows = [(name, name, TU_ANCHORS[name]) for name in TU]
-    epochs = {v["tu_epochs"] for v in variants}, {v["planetoid_epochs"] for v in variants}
+    epochs = ["/".join(str(e) for e in sorted({v[key] for v in variants})) for key in ("tu_epochs", "planetoid_epochs")]
     out = []
     for protocol, title in (("best_mean_epoch", "best mean epoch over folds (GIN protocol)"), ("last_epoch", "last epoch")):
-        out.append(f"### Ablation, frozen GFSE PSE, TU, GIN 5x64, {sorted(epochs[0])} epochs, test accuracy (%) at the {title}\n")
+        out.append(f"### Ablation, frozen GFSE PSE, TU, GIN 5x64, {epochs[0]} epochs, test accuracy (%) at the {title}\n")
         out += table(labels, variants, tu_rows, lambda v, n, p=protocol: v["tu"].get(n, {}).get(p), 10)
         out.append("")
-    out.append(f"### Ablation, frozen GFSE PSE, Planetoid, 2-layer GCN, {sorted(epochs[1])} epochs, test accuracy (%)\n")
+    out.append(f"### Ablation, frozen GFSE PSE, Planetoid, 2-layer GCN, {epochs[1]} epochs, test accuracy (%)\n")
     out += table(labels, variants, [(n, n, PLANETOID_ANCHORS[n]) for n in PLANETOID],
                  lambda v, n: v["planetoid"].get(n), 10)
     return "\n".join(out) + "\n"
