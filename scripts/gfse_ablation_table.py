@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gfse_eval import PLANETOID, PLANETOID_ANCHORS, TU, TU_ANCHORS  # noqa: E402
+from gfse_eval import PLANETOID, PLANETOID_ANCHORS, TU, TU_ANCHORS, cell  # noqa: E402
 
 
 def load(folder: Path, pse: str) -> dict:
@@ -35,18 +35,11 @@ def load(folder: Path, pse: str) -> dict:
             "tu_epochs": summary["tu_epochs"], "planetoid_epochs": summary["planetoid_epochs"]}
 
 
-def cell(entry: dict | None, total: int) -> str:
-    if entry is None:
-        return "–"
-    partial = "" if entry["n"] == total else f" ({entry['n']}/{total})"
-    return f"{entry['mean']:.1f} ± {entry['std']:.1f}{partial}"
-
-
-def table(labels: list[str], variants: list[dict], rows: list[tuple[str, str, float]], pick, total: int) -> list[str]:
+def table(labels: list[str], variants: list[dict], rows: list[tuple[str, float]], pick, total: int) -> list[str]:
     """Markdown rows; the best mean of each row in bold, and per column the count of rows it wins."""
     lines = ["| dataset | " + " | ".join(labels) + " | anchor |", "|---|" + "---|" * (len(labels) + 1)]
     wins = [0] * len(labels)
-    for name, _, anchor in rows:
+    for name, anchor in rows:
         entries = [pick(variant, name) for variant in variants]
         means = [e["mean"] if e else float("-inf") for e in entries]
         best = max(means)
@@ -63,7 +56,7 @@ def table(labels: list[str], variants: list[dict], rows: list[tuple[str, str, fl
 
 
 def markdown(labels: list[str], variants: list[dict]) -> str:
-    tu_rows = [(name, name, TU_ANCHORS[name]) for name in TU]
+    tu_rows = [(name, TU_ANCHORS[name]) for name in TU]
     epochs = ["/".join(str(e) for e in sorted({v[key] for v in variants})) for key in ("tu_epochs", "planetoid_epochs")]
     out = []
     for protocol, title in (("best_mean_epoch", "best mean epoch over folds (GIN protocol)"), ("last_epoch", "last epoch")):
@@ -71,7 +64,7 @@ def markdown(labels: list[str], variants: list[dict]) -> str:
         out += table(labels, variants, tu_rows, lambda v, n, p=protocol: v["tu"].get(n, {}).get(p), 10)
         out.append("")
     out.append(f"### Ablation, frozen GFSE PSE, Planetoid, 2-layer GCN, {epochs[1]} epochs, test accuracy (%)\n")
-    out += table(labels, variants, [(n, n, PLANETOID_ANCHORS[n]) for n in PLANETOID],
+    out += table(labels, variants, [(n, PLANETOID_ANCHORS[n]) for n in PLANETOID],
                  lambda v, n: v["planetoid"].get(n), 10)
     return "\n".join(out) + "\n"
 

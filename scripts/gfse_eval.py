@@ -207,7 +207,7 @@ def summarise(rows: list[dict], args) -> dict:
             "checkpoint": args.checkpoint}
 
 
-def _cell(entry: dict | None, total: int) -> str:
+def cell(entry: dict | None, total: int) -> str:
     if entry is None:
         return "–"
     partial = "" if entry["n"] == total else f" ({entry['n']}/{total})"
@@ -223,14 +223,14 @@ def markdown(summary: dict) -> str:
         lines.append(f"### TU, GIN 5x64 sum readout, {summary['tu_epochs']} epochs, test accuracy (%) at the {title}\n")
         lines.append(header.replace("anchor", "GIN-0 (Xu et al.)"))
         for name in TU:
-            cells = [_cell(summary["tu"].get(name, {}).get(pse, {}).get(protocol), 10) for pse in PSES]
+            cells = [cell(summary["tu"].get(name, {}).get(pse, {}).get(protocol), 10) for pse in PSES]
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {TU_ANCHORS[name]} |\n")
         lines.append("\n")
     lines.append(f"### Planetoid, 2-layer GCN, {summary['planetoid_epochs']} epochs, test accuracy (%) "
                  "selected on validation, over seeds\n")
     lines.append(header.replace("anchor", "GCN (Kipf & Welling)"))
     for name in PLANETOID:
-        cells = [_cell(summary["planetoid"].get(name, {}).get(pse), 10) for pse in PSES]
+        cells = [cell(summary["planetoid"].get(name, {}).get(pse), 10) for pse in PSES]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {PLANETOID_ANCHORS[name]} |\n")
     return "".join(lines)
 

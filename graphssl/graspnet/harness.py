@@ -423,7 +423,7 @@ class Harness:
         budget = {"epochs": self.config.epochs, "seeds": self.config.seeds, "lr": self.config.lr,
                   "batch_size": self.config.batch_size, "dropout": self.config.dropout, "limit": self.config.limit,
                   "records": len(records), "record_wall_time_s": round(sum(r["budget"]["wall_time_s"] for r in records), 1),
-                  "threads": _threads(), "finetuned": any(row.kind in ("finetune", "scratch") for row in self.rows)}
+                  "threads": _threads()}
         if wall_time_s is not None:
             budget["this_run_wall_time_s"] = round(wall_time_s, 1)
         data = {}
@@ -450,7 +450,8 @@ def markdown(table: dict) -> str:
     budget = table["budget"]
     heads = [f"{DISPLAY[task]} {'ROC-AUC' if TASKS[task] == 'binary' else 'RMSE'}" for task in tasks]
     settings = (f"fine-tuning {budget['epochs']} epochs, {budget['seeds']} seed(s), lr {budget['lr']}, "
-                f"batch {budget['batch_size']}, dropout {budget['dropout']}" if budget.get("finetuned", True)
+                f"batch {budget['batch_size']}, dropout {budget['dropout']}"
+                if any(row["kind"] in ("finetune", "scratch") for row in table["rows"])
                 else f"no fine-tuning rows, {budget['seeds']} seed(s)")
     lines = [f"Budget: {settings}"
              + (f", first {budget['limit']} rows per file" if budget["limit"] else "")
