@@ -6,7 +6,7 @@ objective alone) is pretrained for the same steps on the same corpus, then
 evaluated as a frozen PSE by ``scripts/gfse_eval.py --pse gfse`` into its own
 folder. This reads those folders' ``results.json`` and writes the TU (best
 mean epoch and last epoch) and Planetoid rows side by side, with the number of
-datasets on which each variant is the best column.
+datasets on which each variant is the best column and its mean over the datasets.
 
     python scripts/gfse_ablation_table.py runs/gfse_ablation_eval/{all,gpse,spd,motif,community,graph_contrast} \
         --out runs/gfse_ablation_eval/table.md
@@ -36,9 +36,12 @@ def load(folder: Path, pse: str) -> dict:
 
 
 def table(labels: list[str], variants: list[dict], rows: list[tuple[str, float]], pick, total: int) -> list[str]:
-    """Markdown rows; the best mean of each row in bold, and per column the count of rows it wins."""
+    """Markdown rows; the best mean of each row in bold; per column the count of rows it wins and the mean over rows.
+
+    A column's mean is shown only when it has every row (a mean over fewer datasets would not compare)."""
     lines = ["| dataset | " + " | ".join(labels) + " | anchor |", "|---|" + "---|" * (len(labels) + 1)]
     wins = [0] * len(labels)
+    column_means: list[list[float]] = [[] for _ in labels]
     for name, anchor in rows:
         entries = [pick(variant, name) for variant in variants]
         means = [e["mean"] if e else float("-inf") for e in entries]
@@ -46,12 +49,16 @@ def table(labels: list[str], variants: list[dict], rows: list[tuple[str, float]]
         cells = []
         for i, entry in enumerate(entries):
             text = cell(entry, total)
+            if entry is not None:
+                column_means[i].append(entry["mean"])
             if entry is not None and means[i] == best:
                 wins[i] += 1
                 text = f"**{text}**"
             cells.append(text)
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {anchor} |")
     lines.append("| best on | " + " | ".join(str(w) for w in wins) + " | |")
+    lines.append("| mean | " + " | ".join(f"{sum(m) / len(m):.1f}" if len(m) == len(rows) else "–"
+                                        for m in column_means) + " | |")
     return lines
 
 

@@ -1,4 +1,4 @@
-"""scripts/gfse_ablation_table.py: one column per variant, the best mean in bold, wins counted per column."""
+"""scripts/gfse_ablation_table.py: one column per variant, the best mean in bold, wins and means per column."""
 
 import json
 
@@ -31,6 +31,18 @@ def test_table_marks_the_best_variant_and_counts_wins(tmp_path, capsys):
     assert "| MUTAG | **79.0 ± 1.0** | 74.0 ± 1.0 | 89.4 |" in text.split("### ")[2]
     planetoid = text.split("### ")[3]
     assert "| CiteSeer | – | **60.0 ± 1.0** | 70.3 |" in planetoid and "| best on | 0 | 2 | |" in planetoid
+    assert "| mean | – | 65.5 | |" in planetoid
+
+
+def test_mean_row_averages_complete_columns(tmp_path):
+    script = load_script("gfse_ablation_table")
+    means = {"all": {"Cora": 70.0, "CiteSeer": 61.0}, "spd": {"Cora": 71.5, "CiteSeer": 60.0}}
+    for name, planetoid in means.items():
+        write_results(tmp_path / name, {}, planetoid)
+    variants = [script.load(tmp_path / name, "gfse") for name in means]
+    planetoid = script.markdown(list(means), variants).split("### ")[3]
+    assert "| mean | 65.5 | 65.8 | |" in planetoid
+    assert "| mean | – | – | |" in script.markdown(list(means), variants).split("### ")[1]
 
 
 def test_missing_results_name_the_folder(tmp_path):
