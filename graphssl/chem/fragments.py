@@ -13,7 +13,7 @@ used for fragment-level targets in GraSPNet (Wu et al., arXiv 2602.20344):
   remaining atoms, i.e. paths);
 - ``"brics"``: connected pieces left after cutting the bonds BRICS would
   cleave (Degen et al., ChemMedChem 2008). Only the cleavable bonds are found
-  (a fixed set of SMARTS matches, linear in molecule size per pattern, with no
+  (one match per BRICS atom environment, linear in molecule size, with no
   match cap that could silently drop bonds); RDKit's ``BRICSDecompose``, which
   enumerates fragment combinations and grows explosively on large sugar-like
   molecules, is never called.
@@ -93,20 +93,52 @@ def _ring_groups(rings: Sequence[Sequence[int]], method: str) -> list[list[int]]
     return [sorted(g) for g in groups]
 
 
-def brics_bonds(mol: Any) -> list[int]:
-    """Indices of the bonds BRICS would cleave (bounded work; see the module docstring)."""
-    from rdkit.Chem import BRICS
+_BRICS_RULES: tuple | None = None
 
-    limit = mol.GetNumBonds() + 1
-    present = {env: mol.HasSubstructMatch(patt) for env, patt in BRICS.environMatchers.items()}
-    found: set[int] = set()
-    for group in BRICS.bondMatchers:
-        for env1, env2, _, pattern in group:
-            if not (present["L" + env1] and present["L" + env2]):
-                continue
-            for match in mol.GetSubstructMatches(pattern, uniquify=True, maxMatches=limit):
-                found.add(mol.GetBondBetweenAtoms(match[0], match[1]).GetIdx())
-    return sorted(found)
+
+def _brics_rules() -> tuple:
+    """One-atom queries for BRICS's atom environments and its cleavable pairs by bond type.
+
+    BRICS cleaves an acyclic bond when its two ends match a compatible pair of
+    environments; an environment is a recursive SMARTS on its first atom, so each
+    is matched once per molecule instead of once per bond pattern.
+    """
+    global _BRICS_RULES
+    if _BRICS_RULES is None:
+        from rdkit import Chem
+        from rdkit.Chem import BRICS
+
+        bond_types = {"-": Chem.BondType.SINGLE, "=": Chem.BondType.DOUBLE}
+        pairs = tuple((bond_types[kind], "L" + first, "L" + second)
+                      for group in BRICS.reactionDefs for first, second, kind in group)
+        used = {name for _, first, second in pairs for name in (first, second)}
+        environments = {name: Chem.MolFromSmarts(f"[$({BRICS.environs[name]})]") for name in sorted(used)}
+        _BRICS_RULES = environments, pairs
+    return _BRICS_RULES
+
+
+def brics_bonds(mol: Any) -> list[int]:
+    """Indices of the bonds BRICS would cleave (bounded work; see the module docstring).
+
+    The same bonds as RDKit's ``BRICS.FindBRICSBonds``, found with one match per
+    atom environment rather than one per bond pattern.
+    """
+    environments, pairs = _brics_rules()
+    candidates = [b for b in mol.GetBonds() if not b.IsInRing()]
+    if not candidates:
+        return []
+    limit = mol.GetNumAtoms() + 1
+    members = {name: {m[0] for m in mol.GetSubstructMatches(query, uniquify=False, maxMatches=limit)}
+               for name, query in environments.items()}
+    found = []
+    for bond in candidates:
+        kind, a, b = bond.GetBondType(), bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
+        for pair_kind, first, second in pairs:
+            if pair_kind == kind and ((a in members[first] and b in members[second])
+                                      or (b in members[first] and a in members[second])):
+                found.append(bond.GetIdx())
+                break
+    return found
 
 
 def decompose(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: Sequence[Sequence[int]],
