@@ -97,11 +97,16 @@ _BRICS_RULES: tuple | None = None
 
 
 def _brics_rules() -> tuple:
-    """One-atom queries for BRICS's atom environments and its cleavable pairs by bond type.
+    """BRICS's atom environments as one-atom queries, and which pairs of them BRICS cleaves.
 
     BRICS cleaves an acyclic bond when its two ends match a compatible pair of
     environments; an environment is a recursive SMARTS on its first atom, so each
-    is matched once per molecule instead of once per bond pattern.
+    distinct one is matched once per molecule instead of once per bond pattern.
+
+    Returns:
+        ``(queries, partners)``: the distinct environment queries, and for each
+        bond type a tuple giving, per query index, the bitmask of the query
+        indices it pairs with (symmetric).
     """
     global _BRICS_RULES
     if _BRICS_RULES is None:
@@ -109,36 +114,64 @@ def _brics_rules() -> tuple:
         from rdkit.Chem import BRICS
 
         bond_types = {"-": Chem.BondType.SINGLE, "=": Chem.BondType.DOUBLE}
-        pairs = tuple((bond_types[kind], "L" + first, "L" + second)
-                      for group in BRICS.reactionDefs for first, second, kind in group)
-        used = {name for _, first, second in pairs for name in (first, second)}
-        environments = {name: Chem.MolFromSmarts(f"[$({BRICS.environs[name]})]") for name in sorted(used)}
-        _BRICS_RULES = environments, pairs
+        pairs = [(bond_types[kind], "L" + first, "L" + second)
+                 for group in BRICS.reactionDefs for first, second, kind in group]
+        # Some labels share one SMARTS (L7a, L7b); one query serves both.
+        smarts = sorted({BRICS.environs[name] for _, first, second in pairs for name in (first, second)})
+        index = {text: i for i, text in enumerate(smarts)}
+        partners: dict[Any, list[int]] = {kind: [0] * len(smarts) for kind in bond_types.values()}
+        for kind, first, second in pairs:
+            i, j = index[BRICS.environs[first]], index[BRICS.environs[second]]
+            partners[kind][i] |= 1 << j
+            partners[kind][j] |= 1 << i
+        queries = tuple(Chem.MolFromSmarts(f"[$({text})]") for text in smarts)
+        _BRICS_RULES = queries, {kind: tuple(masks) for kind, masks in partners.items()}
     return _BRICS_RULES
 
 
 def brics_bonds(mol: Any) -> list[int]:
-    """Indices of the bonds BRICS would cleave (bounded work; see the module docstring).
+    """Indices of the bonds BRICS would cleave, ascending (bounded work; see the module docstring).
 
     The same bonds as RDKit's ``BRICS.FindBRICSBonds``, found with one match per
-    atom environment rather than one per bond pattern.
+    distinct atom environment rather than one per bond pattern: each atom gets
+    the bitmask of the environments it matches, and an acyclic bond is cleaved
+    when one end's environments pair with the other's for the bond's type.
     """
-    environments, pairs = _brics_rules()
-    candidates = [b for b in mol.GetBonds() if not b.IsInRing()]
-    if not candidates:
-        return []
+    queries, partners = _brics_rules()
     limit = mol.GetNumAtoms() + 1
-    members = {name: {m[0] for m in mol.GetSubstructMatches(query, uniquify=False, maxMatches=limit)}
-               for name, query in environments.items()}
+    envs: dict[int, int] = {}
+    for bit, query in enumerate(queries):
+        for (atom,) in mol.GetSubstructMatches(query, uniquify=False, maxMatches=limit):
+            envs[atom] = envs.get(atom, 0) | (1 << bit)
+    if len(envs) < 2:
+        return []
     found = []
-    for bond in candidates:
-        kind, a, b = bond.GetBondType(), bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
-        for pair_kind, first, second in pairs:
-            if pair_kind == kind and ((a in members[first] and b in members[second])
-                                      or (b in members[first] and a in members[second])):
+    for atom, mask in envs.items():
+        for bond in mol.GetAtomWithIdx(atom).GetBonds():
+            other = bond.GetOtherAtomIdx(atom)
+            # Partner masks are symmetric, so each bond is tested from its lower end only.
+            if other < atom or other not in envs:
+                continue
+            kind = bond.GetBondType()
+            if kind in partners and _partner_mask(mask, kind, partners) & envs[other] and not bond.IsInRing():
                 found.append(bond.GetIdx())
-                break
-    return found
+    return sorted(found)
+
+
+_PARTNER_MASKS: dict[tuple[int, Any], int] = {}
+
+
+def _partner_mask(mask: int, kind: Any, partners: dict[Any, tuple[int, ...]]) -> int:
+    """Union of the partner bitmasks, for bond type ``kind``, of the environments set in ``mask`` (memoised)."""
+    key = (mask, kind)
+    if key not in _PARTNER_MASKS:
+        union, bit = 0, 0
+        while mask >> bit:
+            if mask >> bit & 1:
+                union |= partners[kind][bit]
+            bit += 1
+        _PARTNER_MASKS[key] = union
+    return _PARTNER_MASKS[key]
 
 
 def decompose(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: Sequence[Sequence[int]],
