@@ -77,6 +77,25 @@ def test_invalid_molecules_keep_row_alignment(checkpoint):
         MoleculeFeaturizer(checkpoint).transform(inputs)
 
 
+def test_worker_processes_embed_the_same_rows_in_order(checkpoint):
+    from graphssl.graspnet import MoleculeFeaturizer
+
+    # 200 molecules make several chunks, so forked workers embed some of them; two invalid rows sit inside
+    inputs = [SMILES[i % len(SMILES)] for i in range(200)]
+    inputs[7], inputs[150] = "C1CC", "not a molecule"
+    single = MoleculeFeaturizer(checkpoint, on_error="nan")
+    expected = single.transform(inputs)
+    threads = torch.get_num_threads()
+    parallel = MoleculeFeaturizer(checkpoint, n_jobs=2, on_error="nan", batch_size=16)
+    features = parallel.transform(inputs)
+    assert torch.get_num_threads() == threads
+    np.testing.assert_allclose(features, expected, rtol=1e-5, atol=1e-6)
+    assert np.isnan(features[[7, 150]]).all() and not np.isnan(np.delete(features, [7, 150], axis=0)).any()
+    assert [row for row, _, _ in parallel.errors_] == [row for row, _, _ in single.errors_] == [7, 150]
+    with pytest.raises(InvalidGraphError, match="input row 7: invalid SMILES 'C1CC'"):
+        MoleculeFeaturizer(checkpoint, n_jobs=2).transform(inputs)
+
+
 @requires("sklearn")
 def test_pipeline_and_cross_val_score(checkpoint):
     from sklearn.base import clone
