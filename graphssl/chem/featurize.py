@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -172,8 +172,15 @@ def _chunks(inputs: Sequence[Any], size: int) -> list[list[tuple[int, Any]]]:
 
 
 def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 1,
-                chunk_size: int | None = None) -> Iterator[GraphChunk]:
-    """Featurized :class:`~graphssl.chem.chunk.GraphChunk` s of ``items``, in order (rows = indices into ``items``)."""
+                chunk_size: int | None = None, then: Callable[[GraphChunk], Any] | None = None) -> Iterator[Any]:
+    """Featurized :class:`~graphssl.chem.chunk.GraphChunk` s of ``items``, in order (rows = indices into ``items``).
+
+    Args:
+        then: applied to each chunk in the process that featurized it, and its
+            result yielded instead of the chunk (a model's forward, say, so the
+            workers run it too and only its output travels between processes).
+            With ``n_jobs > 1`` it must be picklable where processes cannot fork.
+    """
     n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else int(n_jobs)
     if n_jobs < 1:
         raise ConfigError(f"n_jobs must be a positive number of processes or -1, got {n_jobs}")
@@ -181,13 +188,17 @@ def iter_chunks(items: Sequence[Any], options: FeaturizerOptions, n_jobs: int = 
         # With workers, about 32 chunks per process keep the wait for the last one short.
         chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(items) / (32 * n_jobs)))) if n_jobs > 1 else CHUNK_SIZE
     chunks = _chunks(items, chunk_size)
-    work = partial(featurize_chunk, options=options)
+    work = partial(featurize_chunk, options=options) if then is None else partial(_featurized_then, options=options, then=then)
     if n_jobs == 1 or len(chunks) <= 1:
         return (work(chunk) for chunk in chunks)
     # Self-checks run once here, so workers inherit (fork) or need not repeat them.
     decoder()
     parse_smiles("C")
     return run_ordered(chunks, work, min(n_jobs, len(chunks)))
+
+
+def _featurized_then(items: Sequence[tuple[int, Any]], options: FeaturizerOptions, then: Callable[[GraphChunk], Any]) -> Any:
+    return then(featurize_chunk(items, options))
 
 
 @contextlib.contextmanager

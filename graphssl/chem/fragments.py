@@ -30,6 +30,8 @@ aromatic atom. :data:`FRAGMENT_FEATURE_DIMS` gives the embedding sizes.
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Any, Sequence
 
 from graphssl.errors import ConfigError
@@ -93,9 +95,7 @@ def _ring_groups(rings: Sequence[Sequence[int]], method: str) -> list[list[int]]
     return [sorted(g) for g in groups]
 
 
-_BRICS_RULES: tuple | None = None
-
-
+@functools.cache
 def _brics_rules() -> tuple:
     """BRICS's atom environments as one-atom queries, and which pairs of them BRICS cleaves.
 
@@ -108,25 +108,21 @@ def _brics_rules() -> tuple:
         bond type a tuple giving, per query index, the bitmask of the query
         indices it pairs with (symmetric).
     """
-    global _BRICS_RULES
-    if _BRICS_RULES is None:
-        from rdkit import Chem
-        from rdkit.Chem import BRICS
+    from rdkit import Chem
+    from rdkit.Chem import BRICS
 
-        bond_types = {"-": Chem.BondType.SINGLE, "=": Chem.BondType.DOUBLE}
-        pairs = [(bond_types[kind], "L" + first, "L" + second)
-                 for group in BRICS.reactionDefs for first, second, kind in group]
-        # Some labels share one SMARTS (L7a, L7b); one query serves both.
-        smarts = sorted({BRICS.environs[name] for _, first, second in pairs for name in (first, second)})
-        index = {text: i for i, text in enumerate(smarts)}
-        partners: dict[Any, list[int]] = {kind: [0] * len(smarts) for kind in bond_types.values()}
-        for kind, first, second in pairs:
-            i, j = index[BRICS.environs[first]], index[BRICS.environs[second]]
-            partners[kind][i] |= 1 << j
-            partners[kind][j] |= 1 << i
-        queries = tuple(Chem.MolFromSmarts(f"[$({text})]") for text in smarts)
-        _BRICS_RULES = queries, {kind: tuple(masks) for kind, masks in partners.items()}
-    return _BRICS_RULES
+    bond_types = {"-": Chem.BondType.SINGLE, "=": Chem.BondType.DOUBLE}
+    pairs = [(bond_types[kind], "L" + first, "L" + second) for group in BRICS.reactionDefs for first, second, kind in group]
+    # Some labels share one SMARTS (L7a, L7b); one query serves both.
+    smarts = sorted({BRICS.environs[name] for _, first, second in pairs for name in (first, second)})
+    index = {text: i for i, text in enumerate(smarts)}
+    partners: dict[Any, list[int]] = {kind: [0] * len(smarts) for kind in bond_types.values()}
+    for kind, first, second in pairs:
+        i, j = index[BRICS.environs[first]], index[BRICS.environs[second]]
+        partners[kind][i] |= 1 << j
+        partners[kind][j] |= 1 << i
+    queries = tuple(Chem.MolFromSmarts(f"[$({text})]") for text in smarts)
+    return queries, {kind: tuple(masks) for kind, masks in partners.items()}
 
 
 def brics_bonds(mol: Any) -> list[int]:
@@ -153,25 +149,16 @@ def brics_bonds(mol: Any) -> list[int]:
             if other < atom or other not in envs:
                 continue
             kind = bond.GetBondType()
-            if kind in partners and _partner_mask(mask, kind, partners) & envs[other] and not bond.IsInRing():
+            if kind in partners and _partner_mask(mask, kind) & envs[other] and not bond.IsInRing():
                 found.append(bond.GetIdx())
     return sorted(found)
 
 
-_PARTNER_MASKS: dict[tuple[int, Any], int] = {}
-
-
-def _partner_mask(mask: int, kind: Any, partners: dict[Any, tuple[int, ...]]) -> int:
-    """Union of the partner bitmasks, for bond type ``kind``, of the environments set in ``mask`` (memoised)."""
-    key = (mask, kind)
-    if key not in _PARTNER_MASKS:
-        union, bit = 0, 0
-        while mask >> bit:
-            if mask >> bit & 1:
-                union |= partners[kind][bit]
-            bit += 1
-        _PARTNER_MASKS[key] = union
-    return _PARTNER_MASKS[key]
+@functools.cache
+def _partner_mask(mask: int, kind: Any) -> int:
+    """Union of the partner bitmasks, for bond type ``kind``, of the environments set in ``mask``."""
+    masks = _brics_rules()[1][kind]
+    return functools.reduce(operator.or_, (masks[bit] for bit in range(mask.bit_length()) if mask >> bit & 1), 0)
 
 
 def decompose(num_atoms: int, begin: Sequence[int], end: Sequence[int], rings: Sequence[Sequence[int]],

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import inspect
 import json
-import math
 import multiprocessing
-import os
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -184,17 +183,25 @@ class MoleculeFeaturizer:
         out = np.full((len(inputs), self.n_features_out_), np.nan, dtype=np.float32)
         self.errors_ = []
         options = FeaturizerOptions.create(self._features, fragments=self._fragments)
-        if self.n_jobs != 1 and not model.transforms and "fork" in multiprocessing.get_all_start_methods():
-            results = self._embedded_in_workers(model, inputs, options)
-        else:
-            results = (self._embedded_chunk(model, chunk) for chunk in iter_chunks(inputs, options, self.n_jobs))
-        for rows, rejects, embeddings in results:
-            if rejects and self.on_error == "raise":
-                row, _, reason = rejects[0]
-                raise InvalidGraphError(f"input row {row}: {reason}")
-            self.errors_.extend((int(row), item, reason) for row, item, reason in rejects)
-            if rows:
-                out[rows] = embeddings
+        embed = partial(self._embedded_chunk, model)
+        # Forked workers share the model, so each embeds the chunks it featurizes (one torch thread per
+        # process, this one included); where processes cannot fork, this process embeds them all.
+        forked = self.n_jobs != 1 and "fork" in multiprocessing.get_all_start_methods()
+        spawned = self.n_jobs != 1 and not forked
+        threads = torch.get_num_threads()
+        if forked:
+            torch.set_num_threads(1)
+        try:
+            chunks = iter_chunks(inputs, options, self.n_jobs, then=None if spawned else embed)
+            for rows, rejects, embeddings in (map(embed, chunks) if spawned else chunks):
+                if rejects and self.on_error == "raise":
+                    row, _, reason = rejects[0]
+                    raise InvalidGraphError(f"input row {row}: {reason}")
+                self.errors_.extend((int(row), item, reason) for row, item, reason in rejects)
+                if rows:
+                    out[rows] = embeddings
+        finally:
+            torch.set_num_threads(threads)
         return out
 
     def _embedded_chunk(self, model, chunk) -> tuple[list[int], list, np.ndarray]:
@@ -212,34 +219,6 @@ class MoleculeFeaturizer:
             embeddings[start:start + len(rows)] = self._pool(model, batch)
             start += len(rows)
         return list(chunk.rows), chunk.rejects, embeddings
-
-    def _embedded_in_workers(self, model, inputs: Sequence[Any], options) -> Iterator[tuple[list[int], list, np.ndarray]]:
-        """Featurize **and** embed each chunk in the process that takes it (forked, so the model is
-        shared, not pickled): the encoder's forward, most of the time, then runs on every core
-        instead of only in this one, and only embeddings travel between processes."""
-        from graphssl.chem.featurize import CHUNK_SIZE, featurize_chunk, iter_chunks
-        from graphssl.chem.parallel import run_ordered
-
-        n_jobs = (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
-        if n_jobs < 1:
-            raise ConfigError(f"MoleculeFeaturizer n_jobs: must be a positive number of processes or -1, got {self.n_jobs!r}")
-        chunk_size = max(64, min(CHUNK_SIZE, math.ceil(len(inputs) / (8 * n_jobs))))
-        items = list(enumerate(inputs))
-        chunks = [items[s:s + chunk_size] for s in range(0, len(items), chunk_size)]
-        if len(chunks) <= 1:
-            return (self._embedded_chunk(model, chunk) for chunk in iter_chunks(inputs, options, 1))
-        list(iter_chunks(["C"], options, 1))  # the chem layer's one-time self-checks, before forking
-        threads = torch.get_num_threads()
-
-        def work(chunk):
-            torch.set_num_threads(1)  # one process per core; forked children inherit the parent's count
-            return self._embedded_chunk(model, featurize_chunk(chunk, options))
-
-        def restore():
-            yield from run_ordered(chunks, work, min(n_jobs, len(chunks)))
-            torch.set_num_threads(threads)
-
-        return restore()
 
     def transform_graphs(self, graphs: Sequence) -> np.ndarray:
         """Embeddings ``float32 [n, d]`` of molecules already featurized as this checkpoint needs

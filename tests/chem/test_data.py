@@ -109,3 +109,18 @@ def test_collate_chunks_equals_pyg_collate(options):
             assert torch.equal(slices[key], ref_slices[key]), key
         else:
             assert data[key] == value and torch.equal(slices[key], ref_slices[key]), key
+
+
+def _rows_and_atoms(chunk):
+    return list(chunk.rows), [row for row, _, _ in chunk.rejects], int(chunk.arrays["x"][0].shape[0])
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_iter_chunks_then_runs_on_each_chunk_in_order(n_jobs):
+    from graphssl.chem.featurize import FeaturizerOptions, iter_chunks
+
+    inputs = ["CCO", "C1CC", "c1ccccc1", "CC(=O)O"] * 5
+    options = FeaturizerOptions.create()
+    plain = [_rows_and_atoms(chunk) for chunk in iter_chunks(inputs, options, chunk_size=3)]
+    assert list(iter_chunks(inputs, options, n_jobs, chunk_size=3, then=_rows_and_atoms)) == plain
+    assert [row for rows, _, _ in plain for row in rows] == [i for i in range(20) if i % 4 != 1]
